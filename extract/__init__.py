@@ -1,0 +1,1 @@
+"""bytes -> Document -> Extraction: no database, no network."""
