@@ -9,8 +9,14 @@ class ParseError(Exception):
 
     def __init__(self, path: str, detail: str = "") -> None:
         self.path = str(path)
-        self.detail = detail
+        # One line, always: library messages (pdfium, zipfile) sometimes carry newlines.
+        self.detail = " ".join(str(detail).split())
+        detail = self.detail
         super().__init__(f"{self.path}: {self.reason}" + (f" ({detail})" if detail else ""))
+
+    def __reduce__(self):
+        # Survive pickling across a process pool with path and detail intact.
+        return (self.__class__, (self.path, self.detail))
 
 
 class EmptyFile(ParseError):

@@ -20,7 +20,9 @@ _OLD_STYLE = re.compile(
     r"(?<![^\W\d_])"  # syllable start: not preceded by a letter
     r"((?:[^\W\d_](?<![qQ]))*?)"  # onset consonants (none may be q: "quỷ" stays)
     r"([oOuU])([aAeEyY])([" + _TONES + r"])"
-    r"(?![^\W\d_\u0300-\u036f])",  # syllable end: no final consonant
+    # syllable end: no final consonant, and no breve/circumflex after the tone (NFD puts a dot
+    # below before them: "hoặc" is o, a, dot below, breve, c and must stay as it is)
+    r"(?![^\W\d_\u0300-\u036f]|[\u0300-\u036f])",
 )
 _PAIRS = {"o": "ae", "u": "y"}
 

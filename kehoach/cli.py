@@ -49,8 +49,8 @@ def parse(
     for path in _files(files):
         try:
             doc = parse_file(path)
-        except ParseError as exc:
-            err_console.print(f"[red]error[/red] {exc}")
+        except Exception as exc:  # ParseError is the normal path; anything else is our bug
+            _print_failure(path, exc)
             failed += 1
             continue
         if json_:
@@ -59,6 +59,17 @@ def parse(
             console.rule(f"{doc.source.name} ({doc.source.format}, {doc.source.page_count} pages)")
             console.print(render_outline(doc), markup=False, highlight=False)
     raise typer.Exit(3 if failed else 0)
+
+
+def _print_failure(path: Path, exc: Exception) -> None:
+    """One line on stderr per failed file, never a traceback."""
+    from rich.markup import escape
+
+    if isinstance(exc, ParseError):
+        line = str(exc)
+    else:
+        line = f"{path}: internal error ({type(exc).__name__}: {' '.join(str(exc).split())})"
+    err_console.print(f"[red]error[/red] {escape(line)}", soft_wrap=True)
 
 
 def summary_table(paths: list[Path]) -> tuple[RichTable, int]:
@@ -98,6 +109,81 @@ def demo(
     table, failed = summary_table([p for p in paths if p.exists()])
     console.print(table)
     raise typer.Exit(3 if failed else 0)
+
+
+@app.command()
+def extract(
+    files: list[Path] = typer.Argument(..., help="files or folders to extract facts from"),
+    json_: bool = typer.Option(False, "--json", help="print the facts as JSON (the gold shape)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="write <file name>.json per document here"),
+    html: Optional[Path] = typer.Option(None, "--html", help="write a displaCy HTML view per document here"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="parse again even if a cached parse exists"),
+) -> None:
+    """Extract metadata, citations, agencies, targets and deadlines from documents."""
+    import json as _json
+
+    from kehoach.doccache import cached_parse
+    from kehoach.extract.nlp.pipeline import annotated
+    from kehoach.render import facts_view, html_view
+
+    failed = 0
+    for path in _files(files):
+        try:
+            document = cached_parse(path, use_cache=not no_cache)
+        except ParseError as exc:
+            err_console.print(f"[red]error[/red] {exc}")
+            failed += 1
+            continue
+        sdoc, found = annotated(document)
+        data = found.to_gold_dict()
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{path.name}.json").write_text(_json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        if html is not None:
+            html.mkdir(parents=True, exist_ok=True)
+            (html / f"{path.name}.html").write_text(html_view(sdoc, found), encoding="utf-8")
+        if json_:
+            sys.stdout.write(_json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        elif out is None and html is None:
+            console.print(facts_view(document, found))
+    raise typer.Exit(3 if failed else 0)
+
+
+@app.command("eval")
+def eval_(
+    gold: Optional[list[Path]] = typer.Option(None, "--gold", help="gold folder(s); default: corpora/gold and corpora/gold/real"),
+    fmt: str = typer.Option("source", "--format", help="source (as annotated), docx, pdf or scan (the seeds' renderings)"),
+    by_doc: bool = typer.Option(False, "--by-doc", help="a row per document, with what was missed and extra"),
+    out: Optional[Path] = typer.Option(None, "--out", help="also write the predictions here (for corpora/eval/score.py)"),
+    json_: bool = typer.Option(False, "--json", help="print the scores as JSON"),
+    minimum: Optional[list[str]] = typer.Option(None, "--min", help="KIND=F1 (or metadata=ACC): exit 1 below it"),
+) -> None:
+    """Score extraction against gold annotations: precision, recall, F1 per kind; metadata accuracy."""
+    import json as _json
+
+    from kehoach.evaluation import GOLD_SETS, evaluate
+    from kehoach.render import score_table
+
+    folders = gold or [p for p in GOLD_SETS.values() if p.exists()]
+    failed: list[str] = []
+    results = {}
+    for folder in folders:
+        report, missing = evaluate(folder, fmt, out / folder.name if out else None)
+        results[str(folder)] = report.to_dict()
+        if not json_:
+            console.print(score_table(report, f"{folder} ({fmt})", by_doc))
+            for m in missing:
+                err_console.print(f"[yellow]not scored[/yellow] {m.doc}: {m.reason}")
+        for spec in minimum or []:
+            kind, _, value = spec.partition("=")
+            got = report.f1(kind)
+            if got is not None and got < float(value):
+                failed.append(f"{folder.name}: {kind} {got:.3f} < {value}")
+    if json_:
+        sys.stdout.write(_json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    if failed:
+        err_console.print("below minimum: " + "; ".join(failed))
+        raise typer.Exit(1)
 
 
 def main() -> None:

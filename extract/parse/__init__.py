@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import errors
 from ..document import Document, Source
 from ..settings import DEFAULT, ParseSettings
+from .guard import run_with_time_limit
 from .sniff import sniff_format
 
 
@@ -30,21 +31,29 @@ def parse(path: str | Path, settings: ParseSettings = DEFAULT) -> Document:
         raise errors.EmptyFile(str(path))
     if size > settings.max_bytes:
         raise errors.TooLarge(str(path), f"{size} bytes > {settings.max_bytes}")
-    data = path.read_bytes()
-    fmt = sniff_format(data, path)
-    raw = _reader(fmt)(data, str(path), settings)
-    source = Source(
-        path=str(path),
-        name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=raw.format,
-        size=size,
-        page_count=raw.page_count,
-        ocr_pages=list(raw.ocr_pages),
-        encoding=raw.encoding,
-        legacy_encoding=raw.legacy_encoding,
-    )
-    doc = assemble(raw, source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise errors.ParseError(str(path), exc.strerror or str(exc)) from None
+    fmt = sniff_format(data, path, settings)
+    reader = _reader(fmt)  # imported before the clock starts: a first import is not the file's fault
+
+    def read() -> Document:
+        raw = reader(data, str(path), settings)
+        source = Source(
+            path=str(path),
+            name=path.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=raw.format,
+            size=size,
+            page_count=raw.page_count,
+            ocr_pages=list(raw.ocr_pages),
+            encoding=raw.encoding,
+            legacy_encoding=raw.legacy_encoding,
+        )
+        return assemble(raw, source)
+
+    doc = run_with_time_limit(read, str(path), settings.timeout_s)
     doc.seconds = round(time.perf_counter() - started, 4)
     return doc
 

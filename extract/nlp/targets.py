@@ -1,0 +1,338 @@
+"""Targets: the quantified commitments a plan makes for its own period.
+
+``find_targets(ctx)`` reads every quantity in the text (``extract.numbers``) and keeps those
+that the surrounding words make a commitment: a percentage, or a number counting something
+("900 lượt người", "04 mô hình", "từ 01 - 02 xã", "10/10 huyện", "ít nhất một bài"), that is
+not a date, a year, a citation or section number, part of a name ("Ban Chỉ đạo 138"), an age,
+a duration or a sum of money, and not a reported result (a review section such as "Đánh giá
+kết quả thực hiện năm 2010", or a clause saying "đã ..." / "hiện nay ..."). Annex tables of
+targets give one target per figure, with the row's locality as ``area``
+(``extract.nlp.target_tables``).
+
+The words it knows are data: models/targets/lexicon.yaml.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..dates import find_dates
+from ..document import Document, Section
+from ..model import Comparator, Target
+from ..normalize import fold
+from ..numbers import Quantity, find_quantities
+from .base import Context, provenance, sections_at
+from .target_lexicon import Lexicon, lexicon
+
+MAX_TEXT = 300
+_YEAR = range(1900, 2101)
+_CLAUSE_END = re.compile(r"[;:]")
+_SENT_END = re.compile(r"[.!?…](?=\s+[\"“(]?[^\W\d_a-zđ]|\s*$)|\n")
+# "TP." "TX." "P." "TT." "Tp." before a name: a dot that does not end a sentence.
+_ABBREV_DOT = re.compile(r"(?<![^\W\d_])(?:[A-ZĐ]{1,3}|Tp|Th\.S|ThS|TS|Q|H|X)\.$")
+_LEADING_MARK = re.compile(r"^\s*(?:[-–—+•*·∙▪◦]\s*|\(?\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ]\)\s+|[IVXL]{1,6}\.\s+)")
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    section_chain: list[Section]
+    preamble: bool = False  # before the first numbered section of a sectioned document
+
+
+def find_targets(ctx: Context) -> list[Target]:
+    """Every quantified commitment in the document, in text order."""
+    from .target_tables import table_targets  # tables are their own small module
+
+    doc = ctx.document
+    lex = lexicon()
+    plan = _plan_years(ctx)
+    period = _period_label(plan)
+    skip = _skip_spans(ctx)
+    sentences = _sentences(doc)
+    starts = [s.start for s in sentences]
+    out: list[Target] = []
+    for q in find_quantities(doc.text):
+        if _inside(skip, q.start):
+            continue
+        i = bisect.bisect_right(starts, q.start) - 1
+        if i < 0 or q.start >= sentences[i].end:
+            continue
+        target = _read(doc, lex, q, sentences[i], plan, period)
+        if target is not None:
+            out.append(target)
+    out.extend(table_targets(ctx, lex, plan, period))
+    out.sort(key=lambda t: t.provenance.start)
+    return out
+
+
+# --- the document's frame: plan years, what to skip, sentences ----------------------------
+
+def _plan_years(ctx: Context) -> tuple[int | None, int | None]:
+    """(first, last) year of the plan: metadata first, else the year in the title."""
+    meta = ctx.found.metadata
+    start, end = meta.plan_period.start, meta.plan_period.end
+    if start or end:
+        return start or end, end or start
+    title = ctx.document.header.title
+    years = [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title.text)] if title else []
+    if years:
+        return min(years), max(years)
+    if meta.issued_year:
+        return meta.issued_year, meta.issued_year
+    return None, None
+
+
+def _period_label(plan: tuple[int | None, int | None]) -> str | None:
+    start, end = plan
+    if start is None:
+        return None
+    return str(start) if start == end else f"{start}-{end}"
+
+
+def _skip_spans(ctx: Context) -> list[tuple[int, int]]:
+    """Spans whose numbers are never targets: header fields, dates, citations, table cells
+    (read by target_tables), recipients and signature blocks."""
+    doc = ctx.document
+    spans: list[tuple[int, int]] = []
+    for field in ("issuer", "number", "place_date", "doc_type", "title"):
+        span = getattr(doc.header, field)
+        if span is not None:
+            spans.append((span.start, span.end))
+    spans.extend((d.start, d.end) for d in find_dates(doc.text))
+    spans.extend((c.provenance.start, c.provenance.end) for c in ctx.found.citations)
+    spans.extend((t.start, t.end) for t in doc.tables)
+    if doc.outline is not None:
+        spans.extend((s.start, s.end) for s in doc.outline.children
+                     if s.kind in ("recipients", "signature"))
+    spans.sort()
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    # spans may nest or overlap: look back over the few that start before the offset
+    while i >= 0 and i >= len(spans) - 10_000:
+        s, e = spans[i]
+        if s <= offset < e:
+            return True
+        if e <= offset and s < offset - 20_000:
+            break
+        i -= 1
+    return False
+
+
+def _sentences(doc: Document) -> list[_Sentence]:
+    """Sentences inside text blocks (a block's numbering label is left out), in text order."""
+    out: list[_Sentence] = []
+    blocks = [b for b in doc.blocks if b.kind != "table_cell"] or None
+    pieces = [(b.start + _label_len(b.text, b.label), b.end) for b in blocks] if blocks else \
+        [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", doc.text)]
+    for start, end in pieces:
+        text = doc.text
+        pos = start
+        for m in _SENT_END.finditer(text, start, end):
+            if m.group() == "." and _ABBREV_DOT.search(text[max(start, m.start() - 6):m.end()]):
+                continue
+            if m.end() > pos:
+                out.append(_Sentence(pos, m.end(), []))
+            pos = m.end()
+        if pos < end:
+            out.append(_Sentence(pos, end, []))
+    first = next((c.start for c in doc.outline.children if c.kind == "section"), None) \
+        if doc.outline is not None else None
+    for s in out:
+        s.section_chain = sections_at(doc, s.start)
+        s.preamble = first is not None and s.start < first
+    return out
+
+
+def _label_len(text: str, label: str | None) -> int:
+    if label and text.startswith(label):
+        return len(label)
+    return 0
+
+
+# --- reading one quantity ----------------------------------------------------------------
+
+def _read(doc: Document, lex: Lexicon, q: Quantity, sent: _Sentence,
+          plan: tuple[int | None, int | None], period: str | None) -> Target | None:
+    text = doc.text
+    first = q.open_start if q.open_start is not None else q.start
+    before = text[max(sent.start, first - 60):first]
+    low_before = before.lower()
+    after = text[q.end:min(sent.end, q.end + 120)]
+
+    if _not_a_quantity(text, q, low_before, after, lex):
+        return None
+    unit = None if q.percent else lex.unit_at(after)
+    if not q.percent and unit is None:
+        return None
+    if q.words and not lex.bounded_before(low_before):
+        return None  # "một", "hai" count only after "ít nhất" / "tối thiểu" / "không quá"
+    clause_start, clause_end = _clause(text, sent, q.start)
+    clause_before = text[clause_start:first].lower()
+    clause = text[clause_start:clause_end].lower()
+    if lex.never_target(clause, text[sent.start:sent.end].lower()):
+        return None
+    if _reported(lex, sent, clause_before, clause, plan):
+        return None
+    if sent.preamble and not lex.commits(clause):
+        return None  # "Xét đề nghị của 28 đơn vị": before the plan's first section
+
+    comparator = _comparator(lex, q, low_before, after, unit, text[sent.start:first].lower())
+    return Target(
+        value=q.value,
+        value_max=q.value_max,
+        unit="%" if q.percent else unit,
+        comparator=comparator,
+        subject=_subject(text, q, unit, clause_start, clause_end),
+        area=_area(text, sent, q),
+        period=_period(lex, text[sent.start:first].lower(), after, unit, plan, period,
+                       [s.title.lower() for s in reversed(sent.section_chain)]),
+        text=_excerpt(text, sent, clause_start, clause_end, q),
+        provenance=provenance(doc, first, q.end),
+        confidence=0.9 if q.percent or unit in lex.known_units else 0.7,
+    )
+
+
+def _not_a_quantity(text: str, q: Quantity, low_before: str, after: str, lex: Lexicon) -> bool:
+    """Years, citation pieces, names, ordinals, ages, durations and money."""
+    raw = text[q.start:q.end]
+    if not q.percent and q.value in _YEAR and q.value == int(q.value) and re.fullmatch(r"\d{4}", raw.split()[0]):
+        return True  # "2021", "2021-2025"
+    if re.search(r"[/\\]\s*$", low_before) or (re.match(r"\s*[/\\]\s*(?:\d|[A-ZĐ])", after)
+                                               and q.ratio_of is None):
+        return True  # "27/KH-UBND", "116/2021/NĐ-CP", "10/02"; not "12%/năm"
+    if re.match(r"\s*-\s*[^\W\d_]", after) or re.search(r"[^\W\d_]-\s*$", low_before):
+        return True  # "36-CT/TW", "Covid-19"
+    if re.match(r"[^\W\d_]", after) and not q.percent:
+        return True  # glued to letters: "02bản", "3D"
+    if lex.name_before(low_before):
+        return True
+    if lex.not_unit_at(after) and not q.percent:
+        return True
+    return False
+
+
+def _clause(text: str, sent: _Sentence, offset: int) -> tuple[int, int]:
+    """The part of the sentence between semicolons (or colons) around an offset."""
+    start = sent.start
+    for m in _CLAUSE_END.finditer(text, sent.start, offset):
+        start = m.end()
+    m = _CLAUSE_END.search(text, offset, sent.end)
+    end = m.start() if m else sent.end
+    return start, end
+
+
+def _reported(lex: Lexicon, sent: _Sentence, clause_before: str, clause: str,
+              plan: tuple[int | None, int | None]) -> bool:
+    """A result or the situation, not a commitment."""
+    for section in sent.section_chain:
+        if lex.is_review_title(section.title):
+            return True
+    if lex.commits(clause):
+        return False
+    if lex.reports(clause_before):
+        return True
+    first = plan[0]
+    if first is not None:
+        for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", clause):
+            year = int(m.group(1))
+            if year < first and not re.search(r"so với[^,;]{0,20}$", clause[:m.start()]):
+                return True
+    return False
+
+
+def _comparator(lex: Lexicon, q: Quantity, low_before: str, after: str, unit: str | None,
+                sentence_before: str) -> Comparator:
+    if q.value_max is not None:
+        return "range"
+    cmp = lex.comparator_before(low_before)
+    if cmp is None:
+        tail = after[len(unit) + 1:] if unit else after
+        cmp = lex.comparator_after(tail)
+    if cmp in (None, "=") and lex.strives(sentence_before):
+        cmp = ">="  # "Phấn đấu ... (chiếm 77% ...)": explicit bounds win, "đạt"/"chiếm" do not
+    return cmp or "="
+
+
+def _subject(text: str, q: Quantity, unit: str | None, clause_start: int, clause_end: int) -> str | None:
+    """What is counted: the words after the quantity to the end of its clause."""
+    tail = text[q.end:clause_end]
+    tail = re.split(r"\s+\((?:chi tiết|theo|kèm)|[.;]\s", tail, maxsplit=1, flags=re.I)[0]
+    words = tail.split()
+    subject = " ".join(words[:30]).strip(" ,.")
+    if q.percent:
+        subject = re.sub(r"^(?:các|số|tổng số)\s+", "", subject) or subject
+    return subject[:200] or unit
+
+
+def _area(text: str, sent: _Sentence, q: Quantity) -> str | None:
+    """For "tại 04 địa phương: A, B, C, D (mỗi địa phương 05 người)", the listed places."""
+    before = text[sent.start:q.start]
+    if not re.search(r"mỗi\s+(?:địa phương|huyện|xã|đơn vị|tỉnh|thành phố|thị xã)\s*$", before):
+        return None
+    m = re.search(r":\s*([^:;()]+?)\s*\(\s*mỗi\s+[^()]*$", before)
+    if not m:
+        return None
+    names = [n.strip() for n in m.group(1).split(",")]
+    if names and all(n[:1].isupper() for n in names):
+        return ", ".join(names)
+    return None
+
+
+def _period(lex: Lexicon, sentence_before: str, after: str, unit: str | None,
+            plan: tuple[int | None, int | None], period: str | None, titles: list[str]) -> str | None:
+    """"hàng tháng" & co. for recurring quantities; else the year the target is set for when
+    the sentence or its heading says it ("Đến năm 2025, ...", "Chỉ tiêu cụ thể đến năm 2030")
+    and it lies in the plan's period; else the plan's period."""
+    recurring = lex.recurring(sentence_before, after[len(unit):] if unit else after)
+    if recurring:
+        return recurring
+    first, last = plan
+    if first is None:
+        return period
+    for where in [sentence_before, *titles]:
+        m = _TARGET_YEAR.search(where)
+        if m and first <= int(m.group(1)) <= (last or first):
+            return m.group(1)
+    return period
+
+
+_TARGET_YEAR = re.compile(r"(?:đến|đến hết|trong|vào|cuối)\s+năm\s+((?:19|20)\d\d)(?!\d)")
+
+
+def _excerpt(text: str, sent: _Sentence, clause_start: int, clause_end: int, q: Quantity) -> str:
+    """The sentence holding the quantity, or its clause when the sentence is too long; never
+    more than MAX_TEXT characters, always a verbatim slice of the text."""
+    start, end = sent.start, sent.end
+    if end - start > MAX_TEXT:
+        start, end = clause_start, clause_end
+    piece = text[start:end]
+    lead = _LEADING_MARK.match(piece)
+    if lead and lead.end() <= q.start - start:
+        start += lead.end()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start > MAX_TEXT:
+        # a window around the quantity, cut at spaces
+        lo = max(start, q.start - MAX_TEXT // 3)
+        hi = min(end, lo + MAX_TEXT)
+        lo = max(start, min(lo, hi - MAX_TEXT))
+        if lo > start:
+            sp = text.find(" ", lo, q.start)
+            lo = sp + 1 if sp != -1 else lo
+        if hi < end:
+            sp = text.rfind(" ", q.end, hi)
+            hi = sp if sp != -1 else hi
+        start, end = lo, hi
+    return text[start:end]
+
+
+# exported for target_tables and tests
+__all__ = ["find_targets", "MAX_TEXT", "fold"]

@@ -1,0 +1,66 @@
+"""Human views of results: score tables, facts over the text, displaCy HTML."""
+from __future__ import annotations
+
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from kehoach.extract.document import Document
+from kehoach.extract.evaluate import KINDS, Report
+from kehoach.extract.model import Extraction
+
+COLOURS = {"citations": "cyan", "agencies": "green", "targets": "magenta", "deadlines": "yellow"}
+
+
+def score_table(report: Report, title: str, by_doc: bool = False) -> RichTable:
+    table = RichTable(title=title)
+    for col in ("kind", "gold", "pred", "tp", "P", "R", "F1"):
+        table.add_column(col, justify="left" if col == "kind" else "right")
+
+    def fmt(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    for kind in KINDS:
+        t = report.total(kind)
+        table.add_row(kind, str(t.gold), str(t.pred), str(t.tp),
+                      fmt(t.precision if t.scored else None), fmt(t.recall if t.scored else None), fmt(t.f1))
+    right = sum(d.meta_right for d in report.docs)
+    total = sum(d.meta_total for d in report.docs)
+    table.add_row("metadata", str(total), "", str(right), "", "", fmt(report.meta_accuracy))
+    if by_doc:
+        for d in report.docs:
+            table.add_section()
+            cells = [f"{k[:4]} {t.tp}/{t.gold}/{t.pred}" for k, t in d.kinds.items()]
+            table.add_row(d.doc, *cells[:4], *[""] * (4 - len(cells[:4])), f"meta {d.meta_right}/{d.meta_total}")
+            for k, t in d.kinds.items():
+                for m in t.missed:
+                    table.add_row("", f"[red]missed {k}[/red]", m[:90], "", "", "", "")
+                for e in t.extra:
+                    table.add_row("", f"[yellow]extra {k}[/yellow]", e[:90], "", "", "", "")
+            for w in d.meta_wrong:
+                table.add_row("", "[red]meta[/red]", f"{w['field']}: gold {w['gold']!r} pred {w['pred']!r}"[:90],
+                              "", "", "", "")
+    return table
+
+
+def facts_view(document: Document, found: Extraction) -> Text:
+    """The document text with every fact's span highlighted, then a legend."""
+    text = Text(document.text)
+    for kind in KINDS:
+        for fact in getattr(found, kind):
+            text.stylize(f"bold {COLOURS[kind]}", fact.provenance.start, fact.provenance.end)
+    m = found.metadata
+    text.append("\n\n")
+    text.append(f"{m.doc_type or '?'} {m.number or '(no number)'} · {m.province or '?'} · "
+                f"{m.issued_date or m.issued_year or '?'} · {m.title or ''}\n", style="bold")
+    for kind in KINDS:
+        text.append(f"{kind}: {len(getattr(found, kind))}  ", style=COLOURS[kind])
+    return text
+
+
+def html_view(sdoc, found: Extraction) -> str:
+    """displaCy's span view of the document, every kind of fact in its own colour."""
+    from spacy import displacy
+
+    sdoc.spans["sc"] = [s for kind in KINDS for s in sdoc.spans.get(kind, [])]
+    options = {"colors": {k: c for k, c in zip(KINDS, ("#7fdbff", "#2ecc40", "#f012be", "#ffdc00"))}}
+    return displacy.render(sdoc, style="span", page=True, options=options)
