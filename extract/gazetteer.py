@@ -24,7 +24,7 @@ from .paths import CORPORA
 _WORD = re.compile(r"\w+")
 # What may stand between two words of one name: spaces, hyphens/dashes, commas, "&", "/".
 # Not a full stop, colon, semicolon, bracket or line break: those end a name.
-_GAP = re.compile(r"[ \t\-\u2010-\u2015,&/]*")
+_GAP_CHARS = " \t-\u2010\u2011\u2012\u2013\u2014\u2015,&/"
 _PLACE = "{place}"
 FUZZY_CUTOFF = 90.0  # rapidfuzz ratio over folded keys; below it a name stays unknown
 _MIN_FUZZY_LEN = 8  # shorter keys ("sở ct", "tand") must match exactly
@@ -37,6 +37,8 @@ class AgencyEntry:
     kind: str
     aliases: tuple[str, ...] = ()
     collective: bool = False
+    open: bool = False  # a generic name that a proper name may follow ("Ban Quản lý Khu kinh tế")
+    sector: str | None = None  # "Y tế" for Sở Y tế: 'ngành Y tế', 'các Sở: Y tế, Tư pháp'
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,11 @@ class _Node:
 
 def fold_aligned(text: str) -> str:
     """``fold`` that keeps every character at its offset (for matching on folded text)."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded
-    out = []  # rare: a character folding to several (e.g. "İ"); fold one by one
-    for ch in text:
+    table = {}
+    for ch in set(text):
         f = fold(ch)
-        out.append(f if len(f) == 1 else ch)
-    return "".join(out)
+        table[ord(ch)] = f if len(f) == 1 else ch  # rare multi-character folds ("İ") stay
+    return text.translate(table)
 
 
 def _caps(words: list[str]) -> tuple[bool, ...]:
@@ -83,8 +82,12 @@ class Gazetteer:
         self._index: dict[str, AgencyEntry] = {}  # folded key -> entry
         self._root = _Node()
         self._places = _Node()
+        self._sectors = _Node()
         for place in places:
             self._add(self._places, fold_key(place).split(), None)
+        for entry in entries:
+            if entry.sector and entry.level == "provincial":
+                self._add(self._sectors, fold_key(entry.sector).split(), (entry, None))
         for entry in entries:
             for form in (entry.name, *entry.aliases):
                 key = fold_key(form)
@@ -132,6 +135,22 @@ class Gazetteer:
                 return " ".join(words[:-cut])
         return key
 
+    def sector_at(self, words: list[str]) -> tuple[int, AgencyEntry] | None:
+        """The department whose sector the leading folded words name ('tai chinh ...'), and
+        how many words: for lists sharing one head ('các Sở: Tài chính, Nội vụ')."""
+        node, best = self._sectors, None
+        for i, w in enumerate(words):
+            node = node.children.get(w)
+            if node is None:
+                break
+            if node.ends:
+                best = (i + 1, node.ends[0][0])
+        return best
+
+    def place_length(self, words: list[str]) -> int:
+        """How many leading folded words name a province ('quang ngai ...' -> 2), else 0."""
+        return self._walk(self._places, words[:4])
+
     @staticmethod
     def _walk(root: _Node, words: list[str]) -> int:
         """How many leading words of ``words`` form a complete path in ``root`` (0 if none)."""
@@ -151,9 +170,9 @@ class Gazetteer:
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
         n = len(words)
         # joinable[i]: word i+1 may continue a name that includes word i
-        joinable = [_GAP.fullmatch(folded, words[i][1], words[i + 1][0]) is not None
-                    for i in range(n - 1)] + [False]
-        spaced = [folded[words[i][1]:words[i + 1][0]].strip(" ") == "" for i in range(n - 1)] + [False]
+        gaps = [folded[words[i][1]:words[i + 1][0]] for i in range(n - 1)]
+        joinable = [not g.strip(_GAP_CHARS) for g in gaps] + [False]
+        spaced = [not g.strip(" ") for g in gaps] + [False]
         out: list[GazMatch] = []
         i = 0
         while i < n:
@@ -162,6 +181,10 @@ class Gazetteer:
                 i += 1
                 continue
             last, entry = hit
+            if entry.open and last + 1 < n and spaced[last] and text[words[last + 1][0]].isupper() \
+                    and self._place_suffix(words, spaced, last) == last:
+                i += 1  # "Ban Quản lý Khu kinh tế Dung Quất ...": a body of its own
+                continue
             if entry.level != "central":
                 last = self._place_suffix(words, spaced, last)
             out.append(GazMatch(words[i][0], words[last][1], entry))
@@ -208,39 +231,40 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _places() -> list[str]:
+def _provinces() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(name, written variants) of every province, before and after the 2025 rearrangement."""
     data = json.loads((CORPORA / "gazetteers" / "provinces.json").read_text(encoding="utf-8"))
-    names: list[str] = []
-    for p in data["provinces"]:
-        for n in (p["name"], *p.get("aliases", [])):
-            if n not in names:
-                names.append(n)
-    return names
+    return tuple((p["name"], tuple(p.get("aliases", []))) for p in data["provinces"])
 
 
-def _entries(raw: dict, places: list[str]) -> list[AgencyEntry]:
+def _entries(raw: dict, provinces) -> list[AgencyEntry]:
     aliases = list(raw.get("aliases", []))
     if raw.get("sector"):
         aliases.append(f"ngành {raw['sector']}")
-    common = dict(level=raw["level"], kind=raw["kind"], collective=bool(raw.get("collective")))
+    common = dict(level=raw["level"], kind=raw["kind"], collective=bool(raw.get("collective")),
+                  open=bool(raw.get("open")), sector=raw.get("sector"))
     if _PLACE not in raw["name"]:
         return [AgencyEntry(name=raw["name"], aliases=tuple(aliases), **common)]
-    return [AgencyEntry(name=raw["name"].replace(_PLACE, p),
-                        aliases=tuple(a.replace(_PLACE, p) for a in aliases), **common)
-            for p in places]
+    out = []
+    for name, variants in provinces:  # "Báo {place}": one newspaper per province
+        forms = [a.replace(_PLACE, p) for a in [raw["name"], *aliases] for p in (name, *variants)]
+        out.append(AgencyEntry(name=raw["name"].replace(_PLACE, name),
+                               aliases=tuple(dict.fromkeys(forms[1:])), **common))
+    return out
 
 
 @lru_cache(maxsize=1)
 def load_agencies() -> Gazetteer:
     """The agency gazetteer, built once per process."""
     data = json.loads((CORPORA / "gazetteers" / "agencies.json").read_text(encoding="utf-8"))
-    places = _places()
+    provinces = _provinces()
     entries: list[AgencyEntry] = []
     cased: dict[str, set[str]] = {}
     for raw in data["agencies"]:
-        for entry in _entries(raw, places):
+        for entry in _entries(raw, provinces):
             entries.append(entry)
             cased[entry.name] = set(raw.get("cased", []))
+    places = [form for name, variants in provinces for form in (name, *variants)]
     return Gazetteer(entries, places, cased)
 
 

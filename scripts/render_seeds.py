@@ -1,7 +1,7 @@
 """Render the seed plans as a ministry would publish them: corpora/rendered/<stem>.docx and .pdf.
 
 Each seed (a plain-text web copy) is parsed with ``kehoach.extract.parse.parse``; its blocks
-become Word paragraphs (headings bold, the header block centred, each annex on a new page)
+become Word paragraphs (headings bold, the header block centred, each annex on a new landscape page)
 and its tables real Word tables, in Times New Roman 13 pt on A4 with the margins of
 Nghị định 30/2020. LibreOffice then prints each DOCX to a digital PDF. The outputs are
 committed (CI does not re-render): tests compare what the DOCX and PDF readers recover from
@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -61,10 +62,7 @@ def _centred(block, ranges) -> bool:
 def to_docx(doc: Document):
     """A python-docx document holding the Document's blocks and tables in order."""
     out = docx.Document()
-    section = out.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    _page(out.sections[0], landscape=False)
     _set_font(out.styles["Normal"], SIZE)
     out.styles["Normal"].paragraph_format.space_after = Pt(6)
     props = out.core_properties
@@ -78,6 +76,10 @@ def to_docx(doc: Document):
     } if doc.outline else set()
     written_tables: set[int] = set()
     for block in doc.blocks:
+        if block.start in annex_starts:
+            # Annexes start a new page, turned to landscape: their tables are wide, and narrow
+            # columns would break words in the middle ("Phườn / g"), which no reader can undo.
+            _page(out.add_section(WD_SECTION.NEW_PAGE), landscape=True)
         if block.kind == "table_cell":
             if block.table not in written_tables:
                 written_tables.add(block.table)
@@ -90,9 +92,16 @@ def to_docx(doc: Document):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         else:
             para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        if block.start in annex_starts:
-            para.paragraph_format.page_break_before = True
     return out
+
+
+def _page(section, landscape: bool) -> None:
+    """A4 with the margins of Nghị định 30/2020 (top/bottom 2 cm, left 3 cm, right 2 cm)."""
+    short, long = Cm(21), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
 
 
 def _add_table(out, rows: list[list[str]]) -> None:
@@ -105,7 +114,7 @@ def _add_table(out, rows: list[list[str]]) -> None:
             cell = table.cell(r, c)
             para = cell.paragraphs[0]
             run = para.add_run(row[c] if c < len(row) else "")
-            run.font.size = TABLE_SIZE if width <= 5 else Pt(9)
+            run.font.size = TABLE_SIZE
             run.bold = r == 0  # the column heads
     out.add_paragraph()  # Word needs a paragraph between consecutive tables
 

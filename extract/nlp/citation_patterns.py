@@ -96,8 +96,10 @@ def type_rx() -> re.Pattern[str]:
 
 # --- numbers -------------------------------------------------------------------------------
 
-_JOIN_AFTER = "/-\u2013\u2010\u2011"  # separators after which a line break or space may be stray
-_INNER = "/-.\u2013\u2010\u2011&_"
+_SLASHES = "/\u2044\u2215"  # "/" and the look-alikes OCR produces ("1105⁄KH-ĐKT")
+_JOIN_AFTER = _SLASHES + "-\u2013\u2010\u2011"  # separators after which a space or line break may be stray
+_INNER = _JOIN_AFTER + ".&_"
+_SPACED_SERIAL = re.compile(r"(\d{1,2}) (\d{2,5})(?=\s*[/\u2044\u2215][^\W\d_])")
 
 
 def scan_number(text: str, pos: int) -> tuple[int, int, str] | None:
@@ -105,13 +107,17 @@ def scan_number(text: str, pos: int) -> tuple[int, int, str] | None:
 
     Characters are letters, digits and the separators / - . & between them. A space or line
     break is taken as stray (and dropped) after a "/" or "-" when an upper-case or numeric run
-    follows ("71/KH- UBND", "NĐ-\\nCP"), and before a "/" ("2336 /QĐ-UBND"). Returns None
+    follows ("71/KH- UBND", "NĐ-\\nCP", a doubled "BC- -BQL"), and before a "/" ("2336 /QĐ-UBND");
+    OCR's split serials ("1 1654/ANKT") and slash look-alikes ("⁄") are mended. Returns None
     when no number with a digit starts there.
     """
     n = len(text)
     i = pos
     if i >= n or not text[i].isalnum():
         return None
+    spaced = _SPACED_SERIAL.match(text, pos)
+    if spaced:
+        i = spaced.end(1) + 1
     while i < n:
         c = text[i]
         if c.isalnum():
@@ -126,6 +132,8 @@ def scan_number(text: str, pos: int) -> tuple[int, int, str] | None:
                 k = j
                 while k < n and text[k] in " \t\n" and k - j < 3:
                     k += 1
+                if k < n - 1 and text[k] == c and k > j:  # a doubled separator: "BC- -BQL"
+                    k += 1
                 if k > j and k < n and (text[k].isupper() or text[k].isdigit()) and _symbol_run(text, k):
                     i = k
                     continue
@@ -134,7 +142,8 @@ def scan_number(text: str, pos: int) -> tuple[int, int, str] | None:
             k = i
             while k < n and text[k] in " \t" and k - i < 3:
                 k += 1
-            if k < n and text[k] == "/" and k + 1 < n and text[k + 1].isalnum() and text[i - 1].isdigit():
+            if (k < n and text[k] in _SLASHES and k + 1 < n and text[k + 1].isalnum()
+                    and text[i - 1].isdigit()):
                 i = k
                 continue
         break
@@ -144,7 +153,10 @@ def scan_number(text: str, pos: int) -> tuple[int, int, str] | None:
     raw = text[pos:end]
     if not any(ch.isdigit() for ch in raw):
         return None
-    return pos, end, re.sub(r"\s+", "", raw)
+    number = re.sub(r"\s+", "", raw)
+    number = re.sub(r"[\u2044\u2215]", "/", number)
+    number = re.sub(r"-{2,}", "-", number)
+    return pos, end, number
 
 
 def _symbol_run(text: str, k: int) -> bool:
@@ -176,7 +188,7 @@ def number_shape(number: str) -> str | None:
     return None
 
 
-SO_RX = re.compile(r"\s*(?:số|SỐ|Số)\s*[:.]?\s*(?:(?:số|SỐ)\s+)?")
+SO_RX = re.compile(r"\s*(?i:số)(?![^\W_])\s*[:.]?\s*(?:(?i:số)\s+)?")
 
 
 def qualifier_rx(max_words: int) -> re.Pattern[str]:
@@ -283,7 +295,10 @@ def issuer_at(text: str, pos: int) -> tuple[int, int] | None:
             break
         if tok == ",":
             nxt = _TOKEN.match(text, m.end(), limit)
-            if not nxt or nxt.group(1) or not nxt.group(2)[:1].isupper() or stop_rx.match(text, nxt.start(2)):
+            phong_chong = (nxt is not None and fold(nxt.group(2)) == "chong"
+                           and fold(text[max(pos, tok_start - 6):tok_start]).endswith("phong"))
+            if not nxt or nxt.group(1) or stop_rx.match(text, nxt.start(2)) or not (
+                    nxt.group(2)[:1].isupper() or phong_chong):
                 break
             i = m.end()
             continue
@@ -379,9 +394,7 @@ def _law_names() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
-_NAME_WORD = re.compile(r"[ \t\n]*(,)?[ \t\n]*([^\W_][\w/&]*(?:-[^\W_][\w]*)?)")
-# Words that end a law name written without a number: a name is a noun phrase, and these start
-# whatever the sentence says about the law.
+_NAME_WORD = re.compile(r"[ \t\n]*(,)?[ \t\n]*(\(?[^\W_][\w/&]*(?:-[^\W_][\w]*)?\)?)")
 _NAME_STOPS = frozenset(
     "về và của theo năm ngày số để được đã đang trong tại cho với nhằm này đó các những có là thì mà khi "
     "trên đến từ do bởi như sau trước hiện hành quy định hướng dẫn sửa đổi bổ sung thi hành nêu cùng "
@@ -410,13 +423,17 @@ def law_name_at(text: str, pos: int, code: str) -> tuple[int, int, str] | None:
             break
         words.append((m.start(2), m.end(2), m.group(2), bool(m.group(1))))
         i = m.end()
-    if not words or words[0][3]:
+    if not words or words[0][3] or words[0][2].startswith("("):
         return None
     folded = [fold_key(w[2]) for w in words]
+    flat: list[tuple[str, int]] = [(sub, k) for k, f in enumerate(folded) for sub in f.split()]
     known = _law_names().get(code, []) + ([] if code == "luat" else _law_names().get("luat", []))
     for name in known:
-        if tuple(folded[:len(name)]) == name:
-            last = words[len(name) - 1]
+        if len(name) <= len(flat) and tuple(w for w, _ in flat[:len(name)]) == name:
+            k = flat[len(name) - 1][1]
+            if len(name) < len(flat) and flat[len(name)][1] == k:
+                continue  # the name ends inside a written word
+            last = words[k]
             return words[0][0], last[1], " ".join(text[words[0][0]:last[1]].split())
     if not words[0][2][:1].isupper():
         return None
@@ -425,7 +442,8 @@ def law_name_at(text: str, pos: int, code: str) -> tuple[int, int, str] | None:
         fw = fold_key(w)
         if k and comma and not (fw == "chong" and folded[k - 1] == "phong"):
             break
-        if any(ch.isdigit() for ch in w) or (k and fw in _NAME_STOPS) or (k and w.isupper() and len(w) > 1):
+        if (any(ch.isdigit() for ch in w) or (k and fw in _NAME_STOPS) or (k and w.isupper() and len(w) > 1)
+                or w.startswith("(")):
             break
         if w in _NAME_STOPS and k == 0:
             return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..citekey import citation_key, normalize_number, symbol_of
+from ..citekey import citation_key, normalize_number, symbol_of, year_of
 from ..document import Document
 from ..model import Citation, Metadata
 from ..normalize import collapse_ws, fold, fold_key
@@ -41,11 +41,13 @@ class CitationHit:
     start: int  # mention span
     end: int
     confidence: float
+    year: int | None = None  # "Luật ... năm 2015": the year a law is named with
 
 
 _PHAP_BEFORE = re.compile(r"(?:pháp|dự\s+thảo|Dự\s+thảo)[ \t\n]*$", re.IGNORECASE)
 _CONTINUE = re.compile(r"[ \t\n]*(?:,|;|và)[ \t\n]*(?:(?:số|Số)[ \t\n]+)?")
 _WS = re.compile(r"[ \t\n]+")
+_NAMED_YEAR = re.compile(r"[ \t\n]+năm[ \t\n]+((?:19|20)\d\d)(?!\d)")
 
 
 def _number_after(text: str, t: cp.DocType, pos: int) -> tuple[int, int, str, str] | None:
@@ -129,7 +131,11 @@ def get_citations(text: str) -> list[CitationHit]:
                 conf -= 0.05
             hits.append(CitationHit(t.name, t.code, number, shape, name, date, issuer, m.start(), end, conf))
             pos = max(pos, n_end)
-            hits.extend(_continuations(text, t, max(consumed, end)))
+            more = _continuations(text, t, max(consumed, end))
+            if more and more[-1].issuer:  # "các Nghị định số A, B và C của Chính phủ"
+                for h in [hits[-1], *more[:-1]]:
+                    h.issuer = h.issuer or more[-1].issuer
+            hits.extend(more)
             continue
         if t.named and not m.group(0).isupper():
             if _PHAP_BEFORE.search(text, max(0, m.start() - 12), m.start()):
@@ -148,8 +154,9 @@ def get_citations(text: str) -> list[CitationHit]:
             d = cp.date_after(text, end)
             if d and d[2]:
                 date, end = d[2], d[1]
+            y = _NAMED_YEAR.match(text, end)
             hits.append(CitationHit(t.name, t.code, None, None, named[2] or None, date, None,
-                                    m.start(), end, 0.8))
+                                    m.start(), end, 0.8, int(y.group(1)) if y else None))
             pos = max(pos, named[1])
     return hits
 
@@ -202,6 +209,7 @@ class _Entry:
         self.issuer = hit.issuer
         self.number = hit.number
         self.name = hit.name
+        self.year = hit.year
 
 
 def resolve(hits: list[CitationHit], text: str, own_number: str | None = None,
@@ -209,7 +217,7 @@ def resolve(hits: list[CitationHit], text: str, own_number: str | None = None,
     """One entry per distinct document, in order of first mention; the document itself dropped."""
     own_key = normalize_number(own_number) if own_number else None
     own_code = cp.type_named(own_type).code if own_type and cp.type_named(own_type) else None
-    own_suffix = _suffix(own_number) or (own_symbol or "")
+    own_suffix = _suffix(own_number) or (normalize_number(own_symbol) if own_symbol else "")
     entries: list[_Entry] = []
     by_number: dict[str, _Entry] = {}
     by_name: dict[tuple[str, str], _Entry] = {}
@@ -222,7 +230,8 @@ def resolve(hits: list[CitationHit], text: str, own_number: str | None = None,
                     and _KEM_THEO.search(text, max(0, hit.start - 30), hit.start)
                     and (not own_suffix or _suffix(hit.number) == own_suffix)):
                 continue  # "Kèm theo Kế hoạch số ...": the annex of this very document
-            entry = by_number.get(key) or _prefix_match(by_number, key, hit.code)
+            entry = (by_number.get(key) or _prefix_match(by_number, key, hit.code)
+                     or _ocr_variant(by_number, key, hit.code))
             if entry is None and hit.name:
                 entry = by_name.get((hit.code, fold_key(hit.name)))
                 if entry is not None and entry.number:
@@ -247,7 +256,11 @@ def resolve(hits: list[CitationHit], text: str, own_number: str | None = None,
                 by_name[nkey] = entry
             else:
                 entry.date = entry.date or hit.date
+                entry.year = entry.year or hit.year
     return entries
+
+
+_TRUNC_KEY = re.compile(r"^\d+/(?:19|20)\d\d(?:/[a-z]+)?$")
 
 
 def _prefix_match(by_number: dict[str, _Entry], key: str, code: str) -> _Entry | None:
@@ -255,7 +268,29 @@ def _prefix_match(by_number: dict[str, _Entry], key: str, code: str) -> _Entry |
     for other, entry in by_number.items():
         if entry.hit.code != code:
             continue
-        if other.startswith(key + "/") or key.startswith(other + "/"):
+        short, long = sorted((key, other), key=len)
+        if _TRUNC_KEY.match(short) and long.startswith(short) and long[len(short):][:1] in ("/", "-"):
+            return entry
+    return None
+
+
+_SERIAL_RX = re.compile(r"^[0-9.]+")
+
+
+def _ocr_variant(by_number: dict[str, _Entry], key: str, code: str) -> _Entry | None:
+    """The same number misread by OCR ("1050/qđđ-sctt" for "1050/qđ-sct"): same type, same
+    serial and year, and a symbol that differs by a letter or two."""
+    from rapidfuzz.fuzz import ratio
+
+    serial = _SERIAL_RX.match(key)
+    if not serial:
+        return None
+    year = year_of(key)
+    for other, entry in by_number.items():
+        if entry.hit.code != code or not other.startswith(serial.group(0)) or year_of(other) != year:
+            continue
+        if _SERIAL_RX.match(other).group(0) == serial.group(0) and abs(len(other) - len(key)) <= 2 \
+                and ratio(other, key) >= 85:
             return entry
     return None
 
@@ -270,7 +305,7 @@ def to_citations(document: Document, entries: list[_Entry]) -> list[Citation]:
             date=e.date,
             issuer=e.issuer,
             mention=collapse_ws(document.text[h.start:h.end]),
-            key=citation_key(h.type, e.number, e.date, name=e.name),
+            key=citation_key(h.type, e.number, e.date or (str(e.year) if e.year else None), name=e.name),
             provenance=provenance(document, h.start, h.end),
             confidence=round(h.confidence, 2),
         ))

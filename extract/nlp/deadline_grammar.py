@@ -18,6 +18,7 @@ from ..paths import MODELS
 GRAMMAR_PATH = MODELS / "deadlines" / "grammar.yaml"
 _FLAGS = re.IGNORECASE
 _REF = re.compile(r"\{([A-Z]+)\}")
+_KINDS = ("absolute", "period_end", "recurring")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Grammar:
     heading_suffix: re.Pattern[str]
     addressee: re.Pattern[str]
     addressee_stop: re.Pattern[str]
+    name_phrases: re.Pattern[str]
+    subject_tail: re.Pattern[str]
     not_implicit: re.Pattern[str]
 
 
@@ -99,7 +102,7 @@ def grammar() -> Grammar:
         return re.compile(x(pattern), _FLAGS)
 
     rules = []
-    for kind in ("absolute", "period_end", "recurring"):  # order = priority on equal spans
+    for kind in _KINDS:
         for r in data[kind]:
             rules.append(Rule(kind, r["name"], rx(r["pattern"]), r.get("verb", "any")))
     freq = data["frequency"]
@@ -125,7 +128,7 @@ def grammar() -> Grammar:
         table_period=rx(tab["period_value"]),
         table_recurring=rx(tab["recurring_value"]),
         verbs={name: _words(items, blockers) for name, items in data["verbs"].items() if name != "blockers"},
-        exclude_before=tuple((rx(e["pattern"]), frozenset(e.get("kinds") or ("absolute", "period_end", "recurring")))
+        exclude_before=tuple((rx(e["pattern"]), frozenset(e.get("kinds") or _KINDS))
                              for e in data["exclude_before"]),
         exclude_clause=tuple(rx(p) for p in data["exclude_clause"]),
         review_section=rx(ex["review"]),
@@ -135,8 +138,20 @@ def grammar() -> Grammar:
         heading_suffix=rx(ag["heading_suffix"]),
         addressee=rx(ag["addressee"]),
         addressee_stop=rx(ag["addressee_stop"]),
+        name_phrases=_words(data["name_phrases"]),
+        subject_tail=rx(data["subject_tail"]),
         not_implicit=rx(ag["not_implicit"]),
     )
+
+
+def find_verb(text: str, g: Grammar, lo: int, hi: int, cls: str = "any") -> re.Match[str] | None:
+    """The first verb of a class in text[lo:hi] that is not part of a name ("Giáo dục và Đào tạo")."""
+    window = g.name_phrases.finditer(text, max(0, lo - 40), min(len(text), hi + 40))
+    names = [(m.start(), m.end()) for m in window]
+    for m in g.verbs[cls].finditer(text, lo, hi):
+        if not any(a <= m.start() < b for a, b in names):
+            return m
+    return None
 
 
 def normalise_frequency(items: list[str], g: Grammar) -> list[str]:

@@ -28,14 +28,16 @@ from rapidfuzz import fuzz
 from ..document import Document, Section
 from ..model import Deadline, DeadlineKind
 from ..normalize import fold_key
-from .base import Context, provenance, sections_at
-from .deadline_grammar import Grammar, Rule, grammar, normalise_frequency
+from .base import Context, block_at, provenance, sections_at
+from .deadline_grammar import Grammar, Rule, find_verb, grammar, normalise_frequency
+from .deadline_tables import table_deadlines
 
 MAX_TEXT = 200
 _AGENCY_RATIO = 88
 
-# Sentence ends: a newline, or . ! ? before a capital, a digit, a bullet or the end of text.
-_SENT_END = re.compile(r"\n|[.!?…](?=\s+[\"“(]?[^\W_a-zđ]|\s+[-–+•]|\s*$)|\./\.")
+# Sentence ends: a newline, "./.", or . ! ? before a space (checked: then not a lowercase word).
+_SENT_END = re.compile(r"\n|\./\.|[.!?…](?=\s|$)")
+_NEXT = re.compile(r"\s*[\"“(]?(\S?)")
 _CLAUSE_END = re.compile(r"[;|]")
 # "TP." "TX." "P." "TT." before a name, or a list label "2.1.": a dot that ends no sentence.
 _NO_END = re.compile(r"(?:(?<![^\W\d_])(?:[A-ZĐ]{1,3}|Tp|ThS|TS)|^\s*[\dIVXa-zđ.]{1,8})$")
@@ -75,24 +77,23 @@ def find_deadlines(ctx: Context) -> list[Deadline]:
     for cue in _raw_cues(doc.text, g, years):
         if cue.start < body_start or _inside(skip, cue.start):
             continue
-        clause = _at(clauses, cue.start)
-        if clause is None or not _allowed(cue, doc, clause, g, years):
+        clause = clauses.at(cue.start)
+        if clause is None or _in_title(doc, cue.start) or not _allowed(cue, doc, clause, g, years):
             continue
         cues.append(cue)
     cues = _merge_recurring(_non_overlapping(cues), clauses)
     by_clause: dict[int, list[_Cue]] = {}
     for cue in cues:
-        by_clause.setdefault(_index(clauses, cue.start), []).append(cue)
+        by_clause.setdefault(clauses.index(cue.start), []).append(cue)
     out = []
     for ci, group in sorted(by_clause.items()):
         clause = clauses[ci]
         for k, cue in enumerate(group):
             lo = group[k - 1].end if k else clause.start
             hi = group[k + 1].start if k + 1 < len(group) else clause.end
-            out.append(_deadline(ctx, g, cue, _Span(lo, hi), sentences))
-    from .deadline_tables import table_deadlines  # tables are their own small module
-
-    out.extend(table_deadlines(ctx, g, years))
+            out.append(_deadline(ctx, g, cue, clause, _Span(lo, hi), sentences))
+    out.extend(d for d in table_deadlines(doc, g, years.default, _implicit_issuer(ctx, g))
+               if not _excluded_section(doc, d.provenance.start, g, years))
     out.sort(key=lambda d: d.provenance.start)
     return out
 
@@ -177,10 +178,17 @@ def _label_cues(text: str, g: Grammar, years: _Years) -> list[_Cue]:
                 out.append(_Cue(rule_abs, m.start(), m.end() + d.end(), date=iso))
             continue
         if g.label_completion.search(m.group(0)):
-            p = g.quarter.search(value) or g.month.search(value) or g.half.search(value) or g.year.search(value)
+            p = next((m for rx in (g.quarter, g.month, g.half, g.year) if (m := rx.search(value))), None)
             if p and p.start() < 25:
                 out.append(_Cue(rule_end, m.start(), m.end() + p.end()))
     return out
+
+
+def _in_title(doc: Document, offset: int) -> bool:
+    """A short heading ("4. Chế độ báo cáo định kỳ") names a topic; the duty is in its body."""
+    block = block_at(doc, offset)
+    return (block is not None and block.kind == "heading" and len(block.text) < 100
+            and not block.text.rstrip().endswith((".", ";")))
 
 
 def _allowed(cue: _Cue, doc: Document, clause: _Span, g: Grammar, years: _Years) -> bool:
@@ -207,12 +215,12 @@ def _has_verb(cue: _Cue, text: str, clause: _Span, g: Grammar) -> bool:
     if need == "none":
         return True
     if need == "completion":
-        return bool(g.verbs["completion"].search(text, clause.start, cue.start))
+        return bool(find_verb(text, g, clause.start, cue.start, "completion"))
     if need == "obligation":
-        return bool(g.verbs["obligation"].search(text, cue.end, clause.end))
-    verbs = g.verbs.get(need, g.verbs["any"])
-    # the cue's own words are not its verb ("báo cáo" in a frequency list is fine, though)
-    return bool(verbs.search(text, clause.start, cue.start) or verbs.search(text, cue.end, clause.end))
+        return bool(find_verb(text, g, cue.end, clause.end, "obligation"))
+    # the cue's own words are not its verb
+    return bool(find_verb(text, g, clause.start, cue.start, need)
+                or find_verb(text, g, cue.end, clause.end, need))
 
 
 def _excluded_section(doc: Document, offset: int, g: Grammar, years: _Years) -> bool:
@@ -220,12 +228,22 @@ def _excluded_section(doc: Document, offset: int, g: Grammar, years: _Years) -> 
         if sec.kind in ("recipients", "signature"):
             return True
         title = sec.title.strip()
+        if sec.kind == "annex":  # an annex's own title often sits on the lines after its label
+            title = doc.text[sec.start:min(sec.end, sec.start + 160)]
         if any(rx.search(title) for rx in g.section_titles):
             return True
-        if years.floor and g.review_section.search(title):
+        if years.floor and g.review_section.search(title) and not _runs_to_the_end(doc, sec):
             if any(int(y) < years.floor for y in g.year.findall(title)):
                 return True
     return False
+
+
+def _runs_to_the_end(doc: Document, sec: Section) -> bool:
+    """A review of past results is followed by the plan; one that runs to the end of the body
+    means the outline missed the next part's heading (OCR): then it proves nothing."""
+    top = doc.outline.children if doc.outline else []
+    body_end = next((c.start for c in top if c.kind in ("recipients", "signature", "annex")), len(doc.text))
+    return sec.end >= body_end - 200
 
 
 def _non_overlapping(cues: list[_Cue]) -> list[_Cue]:
@@ -238,16 +256,20 @@ def _non_overlapping(cues: list[_Cue]) -> list[_Cue]:
     return out
 
 
-def _merge_recurring(cues: list[_Cue], clauses: list[_Span]) -> list[_Cue]:
-    """ "định kỳ ngày 15 hằng tháng": two recurring cues close together in a clause are one."""
+def _merge_recurring(cues: list[_Cue], clauses: _Spans) -> list[_Cue]:
+    """ "định kỳ ngày 15 hằng tháng", "định kỳ 6 tháng (trước ngày 15/6) và hằng năm (...)": recurring
+    cues close together in one clause are one duty."""
     out: list[_Cue] = []
+    last: int | None = None  # index in out of the last recurring cue
     for cue in cues:
-        prev = out[-1] if out else None
-        if (prev and prev.final_kind == cue.final_kind == "recurring" and cue.start - prev.end <= 25
-                and _index(clauses, prev.start) == _index(clauses, cue.start)):
-            freq = list(prev.frequency or ()) + [f for f in cue.frequency or () if f not in (prev.frequency or ())]
-            out[-1] = _Cue(prev.rule, prev.start, cue.end, frequency=tuple(freq) or None)
+        prev = out[last] if last is not None else None
+        if (cue.final_kind == "recurring" and prev is not None and cue.start - prev.end <= 40
+                and clauses.index(prev.start) == clauses.index(cue.start)):
+            freq = dict.fromkeys((*(prev.frequency or ()), *(cue.frequency or ())))
+            out[last] = _Cue(prev.rule, prev.start, prev.end, frequency=tuple(freq) or None)
             continue
+        if cue.final_kind == "recurring":
+            last = len(out)
         out.append(cue)
     return out
 
@@ -255,11 +277,22 @@ def _merge_recurring(cues: list[_Cue], clauses: list[_Span]) -> list[_Cue]:
 # -- the deadline --------------------------------------------------------------------------
 
 
-def _deadline(ctx: Context, g: Grammar, cue: _Cue, region: _Span, sentences: list[_Span]) -> Deadline:
+def _deadline(ctx: Context, g: Grammar, cue: _Cue, clause: _Span, region: _Span,
+              sentences: _Spans) -> Deadline:
+    """The deadline of a cue: its clause as text; its action read in ``region``, the part of the
+    clause that is the cue's own (between the cues before and after it)."""
     doc = ctx.document
-    start, end = _window(doc.text, region, cue)
+    start, end = _window(doc.text, clause, cue)
     kind = cue.final_kind
     action, subject = _action(doc.text, g, cue, region)
+    if action is None and region != clause:  # "(trước ngày 15/6)" inside another cue's duty
+        action, subject = _action(doc.text, g, cue, clause)
+    sentence = sentences.at(cue.start)
+    if action and sentence and g.verbs["completion"].fullmatch(action):
+        # "Tổ chức điều tra ...; hoàn thành trong quý IV": what is completed is the sentence's duty
+        first = find_verb(doc.text, g, sentence.start, cue.start)
+        if first is not None and first.start() < clause.start:
+            action = " ".join(doc.text[first.start():cue.start].split()).strip(_EDGE + " .")[:MAX_TEXT]
     agency = _agency(ctx, g, cue, subject, sentences)
     return Deadline(
         kind=kind,
@@ -315,10 +348,13 @@ def _action(text: str, g: Grammar, cue: _Cue, region: _Span) -> tuple[str | None
         label = g.label.match(text, cue.start)
         what = (label.group("what") or "").strip() if label else ""
         return (what or None), None
-    verbs = g.verbs["any"]
+    # a run-in heading is not part of the duty: "1. Kiện toàn tổ chức: Ban Chỉ đạo họp mỗi quý ..."
+    colon = text.rfind(": ", region.start, cue.start)
+    if colon != -1 and colon - region.start < 100:
+        region = _Span(colon + 2, region.end)
     if _trailing(cue, region, text):
         lo, hi = region.start, cue.start
-        first = verbs.search(text, lo, hi)
+        first = find_verb(text, g, lo, hi)
         if first is None:
             return None, None
         subject = text[lo:first.start()]
@@ -326,17 +362,19 @@ def _action(text: str, g: Grammar, cue: _Cue, region: _Span) -> tuple[str | None
         start = first.start()
         for m in re.finditer(r",\s*", text[first.end():hi]):
             at = first.end() + m.end()
-            if verbs.match(text, at, hi):
+            verb = find_verb(text, g, at, hi)
+            if verb is not None and verb.start() == at:
                 start = at
         phrase = text[start:hi]
     else:
         lo = cue.end if cue.start - region.start < 12 else region.start
-        first = verbs.search(text, lo, region.end)
-        while first is not None and cue.start <= first.start() < cue.end:
-            first = verbs.search(text, cue.end, region.end)
+        first = find_verb(text, g, lo, region.end)
+        if first is not None and cue.start <= first.start() < cue.end:
+            first = find_verb(text, g, cue.end, region.end)
         if first is None:
             return None, None
-        subject = text[lo:first.start()] if first.start() < cue.start or lo == cue.end else text[cue.end:first.start()]
+        before_cue = first.start() < cue.start or lo == cue.end
+        subject = text[lo:first.start()] if before_cue else text[cue.end:first.start()]
         if first.start() < cue.start:
             phrase = text[first.start():cue.start] + " " + text[cue.end:region.end]
         else:
@@ -353,11 +391,12 @@ def _action(text: str, g: Grammar, cue: _Cue, region: _Span) -> tuple[str | None
 # -- who is bound ----------------------------------------------------------------------------
 
 
-def _agency(ctx: Context, g: Grammar, cue: _Cue, subject: str | None, sentences: list[_Span]) -> str | None:
+def _agency(ctx: Context, g: Grammar, cue: _Cue, subject: str | None, sentences: _Spans) -> str | None:
     doc = ctx.document
-    if subject and g.agency_heads.search(subject) and len(subject) <= 120:
-        return _canonical(ctx, subject)
-    sentence = _at(sentences, cue.start)
+    named = _subject(subject, g)
+    if named:
+        return _canonical(ctx, named)
+    sentence = sentences.at(cue.start)
     if sentence is not None:
         head = doc.text[sentence.start:cue.start]
         named = _addressee(head, g)
@@ -370,12 +409,28 @@ def _agency(ctx: Context, g: Grammar, cue: _Cue, subject: str | None, sentences:
     return _implicit_issuer(ctx, g)
 
 
+def _subject(words: str | None, g: Grammar) -> str | None:
+    """The addressee among the words before a verb: "giữa nhiệm kỳ, Sở Công Thương" -> "Sở Công Thương"."""
+    if not words:
+        return None
+    words = g.addressee.sub(" ", words)  # "Yêu cầu X và đề nghị Y" -> "X và Y"
+    if len(words) > 200:
+        return None
+    starts = [0] + [m.end() for m in re.finditer(r",\s*", words)]
+    for at in starts:
+        rest = g.subject_tail.sub("", words[at:]).strip(_EDGE + " ")
+        if rest and g.agency_heads.search(rest):
+            return " ".join(rest.split()) if len(rest) <= 160 else None
+    return None
+
+
 def _addressee(head: str, g: Grammar) -> str | None:
     """ "Yêu cầu các sở, ngành ... và đề nghị các tổ chức Hội, đoàn thể căn cứ ..." -> the bodies named."""
     m = g.addressee.search(head)
     if m is None:
         return None
-    stops = [x.start() for x in (g.verbs["any"].search(head, m.end()), g.addressee_stop.search(head, m.end())) if x]
+    ends = (find_verb(head, g, m.end(), len(head)), g.addressee_stop.search(head, m.end()))
+    stops = [x.start() for x in ends if x]
     if not stops:
         return None
     named = g.addressee.sub(" ", head[m.end():min(stops)])
@@ -432,39 +487,49 @@ def _canonical(ctx: Context, name: str) -> str:
 # -- text segments -----------------------------------------------------------------------------
 
 
-def _segments(text: str) -> tuple[list[_Span], list[_Span]]:
+class _Spans:
+    """Spans in text order, looked up by offset (binary search)."""
+
+    def __init__(self, spans: list[_Span]) -> None:
+        self.spans = spans
+        self.starts = [sp.start for sp in spans]
+
+    def index(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def at(self, offset: int) -> _Span | None:
+        i = self.index(offset)
+        if 0 <= i < len(self.spans) and self.spans[i].start <= offset < self.spans[i].end:
+            return self.spans[i]
+        return None
+
+    def __getitem__(self, i: int) -> _Span:
+        return self.spans[i]
+
+
+def _segments(text: str) -> tuple[_Spans, _Spans]:
     """Sentences, and clauses (sentences cut at ';' and table-cell bars)."""
     sentences: list[_Span] = []
     start = 0
     for m in _SENT_END.finditer(text):
         end = m.end()
-        if m.group(0) == "." and _NO_END.search(text[start:m.start()]):
-            continue
+        if m.group(0) in ".!?…":
+            after = _NEXT.match(text, end).group(1)
+            if after.islower() or (m.group(0) == "." and _NO_END.search(text[start:m.start()])):
+                continue
         if text[start:end].strip():
             sentences.append(_Span(start, end))
         start = end
     if text[start:].strip():
         sentences.append(_Span(start, len(text)))
     clauses: list[_Span] = []
-    for s in sentences:
-        lo = s.start
-        for m in _CLAUSE_END.finditer(text, s.start, s.end):
+    for sent in sentences:
+        lo = sent.start
+        for m in _CLAUSE_END.finditer(text, sent.start, sent.end):
             clauses.append(_Span(lo, m.end()))
             lo = m.end()
-        clauses.append(_Span(lo, s.end))
-    return sentences, [c for c in clauses if c.end > c.start]
-
-
-def _index(spans: list[_Span], offset: int) -> int:
-    i = bisect.bisect_right([s.start for s in spans], offset) - 1
-    return i
-
-
-def _at(spans: list[_Span], offset: int) -> _Span | None:
-    i = _index(spans, offset)
-    if 0 <= i < len(spans) and spans[i].start <= offset < spans[i].end:
-        return spans[i]
-    return None
+        clauses.append(_Span(lo, sent.end))
+    return _Spans(sentences), _Spans([c for c in clauses if c.end > c.start])
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:

@@ -6,12 +6,14 @@ method here, answered by regexes compiled from the lexicon.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..document import Section
 from ..normalize import fold
 from ..paths import MODELS
 
@@ -36,6 +38,8 @@ class Lexicon:
         self._admin = re.compile(r"[ \t]*(" + admin_list + _END + ")", re.I)
         self._acronym = re.compile(r"[ \t]*([A-ZĐ]{2,6})" + _END)
         self._not_acronym = {a.upper() for a in data.get("not_acronym_units", [])}
+        self._function = {w.lower() for w in data.get("function_words", [])}
+        self._word = re.compile(r"[ \t]+([^\W\d_]+)(?=[\s,.;:)]|$)")
         not_units = [w for group in data["not_units"].values() for w in group]
         self._not_unit = re.compile(r"[ \t]*" + _alt(not_units) + _END, re.I)
 
@@ -50,6 +54,7 @@ class Lexicon:
 
         self._name = re.compile(_START + _alt(data["name_prefixes"]) + r"(?:\s+số)?\s*[:.]?\s*$")
         self._name_patterns = [re.compile(p) for p in data.get("name_patterns", [])]
+        self._soft_name = re.compile(_START + _alt(data.get("soft_name_prefixes", [])) + r"\s*$")
         self._not_name = re.compile(_START + _alt(data.get("not_name_compounds", [])) + r"\s*$")
         # "hàng quý 01 lần", "mỗi năm 150": a time word after "mỗi/hàng/hằng" is a period
         self._recurring_prefix = re.compile(
@@ -57,6 +62,7 @@ class Lexicon:
 
         self._review_start = tuple(fold(t) for t in data["review_titles_start"])
         self._review_contain = tuple(fold(t) for t in data["review_titles_contain"])
+        self._plan_start = tuple(fold(t) for t in data.get("plan_titles_start", []))
         self._reported = re.compile(_START + _alt(data["reported_cues"]) + _END)
         self._reported_near = re.compile(_START + _alt(data["reported_cues_near"]) + _END
                                          + r"(?:\s+\S+){0,5}\s*$")
@@ -77,17 +83,38 @@ class Lexicon:
 
     # --- units ---
     def unit_at(self, after: str) -> str | None:
-        """The counted noun written right after a number, as written, or None."""
-        best = None
+        """The counted noun written right after a number (spaces collapsed), or None."""
+        found = self.unit_match(after)
+        return found[0] if found else None
+
+    def unit_match(self, after: str) -> tuple[str, int] | None:
+        """(unit, offset in ``after`` where it ends) for the counted noun after a number."""
+        best: re.Match[str] | None = None
         for rx in (self._unit, self._admin):
             m = rx.match(after)
-            if m and (best is None or len(m.group(1)) > len(best)):
-                best = m.group(1)
+            if m and (best is None or m.end() > best.end()):
+                best = m
         if best is None:
             m = self._acronym.match(after)
             if m and m.group(1).upper() not in self._not_acronym:
-                best = m.group(1)
-        return " ".join(best.split()) if best else None
+                best = m
+        return (" ".join(best.group(1).split()), best.end()) if best else None
+
+    def guess_unit_at(self, after: str) -> tuple[str, int] | None:
+        """One or two lowercase words that are not function words: "5.000 thẻ bảo hiểm"."""
+        words: list[str] = []
+        pos = 0
+        while len(words) < 2:
+            m = self._word.match(after, pos)
+            if not m or not m.group(1).islower() or m.group(1) in self._function:
+                break
+            words.append(m.group(1))
+            pos = m.end()
+            if after[pos:pos + 1] != " ":
+                break
+        if not words or self.not_unit_at(" " + words[0]):
+            return None
+        return " ".join(words), pos
 
     def not_unit_at(self, after: str) -> bool:
         """A duration, an age or a sum of money follows: "5 năm", "18 tuổi", "2 triệu đồng"."""
@@ -99,6 +126,10 @@ class Lexicon:
         if self._name.search(low_before):
             return not (self._recurring_prefix.search(low_before) or self._not_name.search(low_before))
         return any(p.search(low_before) for p in self._name_patterns)
+
+    def soft_name_before(self, low_before: str) -> bool:
+        """"Tổ 5", "lớp 9": a rank or a name unless a known counted noun follows."""
+        return bool(self._soft_name.search(low_before))
 
     # --- comparators ---
     def comparator_before(self, low_before: str) -> str | None:
@@ -123,21 +154,57 @@ class Lexicon:
         return bool(self._strive.search(sentence_before))
 
     # --- reported results ---
-    def is_review_title(self, title: str) -> bool:
+    @staticmethod
+    def _title_key(title: str) -> str:
         key = re.sub(r"^[\W\d_]+", "", fold(title))
-        key = re.sub(r"^(?:phan|muc|chuong)\s+[ivxl\d]+\s*[.:-]?\s*", "", key)
+        return re.sub(r"^(?:phan|muc|chuong)\s+[ivxl\d]+\s*[.:-]?\s*", "", key)
+
+    def is_review_title(self, title: str) -> bool:
+        key = self._title_key(title)
         if key.startswith(self._review_start):
             return True
         headingish = len(title) <= 90 or title.isupper()
         return headingish and any(c in key for c in self._review_contain)
 
+    def is_plan_title(self, title: str) -> bool:
+        headingish = len(title) <= 90 or title.isupper()
+        return headingish and self._title_key(title).startswith(self._plan_start)
+
+    def in_review(self, chain: list[Section], offset: int, plan_starts: list[int]) -> bool:
+        """Whether an offset lies in a review of past results: the innermost telling title of
+        its section chain (outermost first) is a review, and no plan heading ("B. KẾ HOẠCH
+        ...", "3. Các chỉ tiêu chủ yếu") stands between that review's start and the offset —
+        OCR can lose a heading and nest the plan's part under the review."""
+        for section in reversed(chain):
+            if self.is_review_title(section.title):
+                i = bisect.bisect_left(plan_starts, section.start + 1)
+                return not (i < len(plan_starts) and plan_starts[i] < offset)
+            if self.is_plan_title(section.title):
+                return False
+        return False
+
+    def plan_starts(self, outline: Section | None) -> list[int]:
+        """Offsets of every heading that opens the plan's own part, in text order."""
+        if outline is None:
+            return []
+        out: list[int] = []
+        stack = list(outline.children)
+        while stack:
+            node = stack.pop()
+            if self.is_plan_title(node.title):
+                out.append(node.start)
+            stack.extend(node.children)
+        return sorted(out)
+
     def reports(self, clause_before: str) -> bool:
         return bool(self._reported.search(clause_before) or self._reported_near.search(clause_before))
 
-    def never_target(self, clause: str, sentence: str) -> bool:
-        """Copies of a decision (anywhere in the sentence), sums of money and their shares
-        (in the same clause)."""
-        return bool(self._not_target.search(sentence) or self._money.search(clause))
+    def never_target(self, clause: str, sentence: str, percent: bool, phrase: str) -> bool:
+        """Copies of a decision (anywhere in the sentence), a sum of money's shares (a
+        percentage in a clause stating money) and figures in the same phrase as money."""
+        if self._not_target.search(sentence):
+            return True
+        return bool(self._money.search(clause if percent else phrase))
 
     def commits(self, clause: str) -> bool:
         return bool(self._commit.search(clause))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..document import Document, Table
 from ..model import Target
 from ..normalize import fold
-from ..numbers import digits_value
+from ..numbers import find_quantities
 from .base import Context, provenance, sections_at
 from .target_lexicon import Lexicon
 
@@ -34,6 +34,7 @@ _TYPO = {"thi xã": "Thị xã", "thi trấn": "Thị trấn"}  # common in type
 _PLACE = re.compile(r"(?i)^(?:tỉnh|thành phố|tp\.?|thị xã|tx\.?|huyện|quận|xã|phường|thị trấn|"
                     r"thi xã|h\.|q\.|p\.)\s")
 _MAX_TEXT = 300
+_OBJECTIVES = re.compile(r"(?i)mục tiêu|chỉ tiêu")
 
 
 @dataclass
@@ -45,10 +46,18 @@ class _Cell:
 
 
 @dataclass
+class _Figure:
+    value: float
+    value_max: float | None
+    percent: bool
+    comparator: str
+
+
+@dataclass
 class _Row:
     label: _Cell
     unit: str | None  # from a unit column ("%", "người")
-    figures: list[tuple[int, _Cell]]  # (position after the label, cell)
+    figures: list[tuple[int, _Cell, _Figure]]  # (position after the label, cell, its figure)
 
 
 def table_targets(ctx: Context, lex: Lexicon, plan: tuple[int | None, int | None],
@@ -72,11 +81,41 @@ def _is_number(cell: str) -> bool:
     return bool(_NUMERIC.fullmatch(cell.strip()))
 
 
+def figure_cell(cell: str, lex: Lexicon) -> bool:
+    """A table cell that is one figure ("225", "≥ 95%"), as opposed to a sentence."""
+    return _figure(cell, lex) is not None
+
+
+def _figure(cell: str, lex: Lexicon) -> _Figure | None:
+    """A cell holding one quantity: "225", "95%", "≥ 95%", "Trên 90%", "10 - 15", "80% trở lên"."""
+    text = cell.strip()
+    if _is_number(text):
+        qs = find_quantities(text, words=False)
+        if len(qs) == 1:
+            q = qs[0]
+            return _Figure(q.value, q.value_max, q.percent, "range" if q.value_max is not None else "=")
+        return None
+    qs = find_quantities(text, words=False)
+    if len(qs) != 1 or len(text) > 30:
+        return None
+    q = qs[0]
+    first = q.open_start if q.open_start is not None else q.start
+    before, after = text[:first].strip().lower(), text[q.end:].strip()
+    cmp = lex.comparator_before(before + " ") if before else None
+    if before and cmp is None and q.open_start is None:
+        return None
+    if after and lex.comparator_after(after) is None:
+        return None
+    if q.value_max is not None:
+        cmp = "range"
+    return _Figure(q.value, q.value_max, q.percent, cmp or lex.comparator_after(after) or "=")
+
+
 def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell]],
                 plan: tuple[int | None, int | None], period: str | None) -> list[Target]:
     cues = lex.tables
     before = doc.text[max(0, table.start - _CONTEXT_BEFORE):table.start]
-    title = " ".join(filter(None, [table.title or "", _last_lines(before, 3)]))
+    title = " ".join(filter(None, [table.title or "", _title_lines(before)]))
     parsed = [_data_row(r, lex) for r in rows]
     data_at = next((i for i, p in enumerate(parsed) if p is not None), None)
     if data_at is None:
@@ -84,12 +123,14 @@ def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell
     header_rows = rows[:data_at]
     header = [c.text for r in header_rows for c in r]
     context = fold(title + " " + " ".join(header))
-    if not any(fold(c) in context for c in cues["target_cues"]):
+    chain = sections_at(doc, table.start)
+    if not (any(fold(c) in context for c in cues["target_cues"])
+            or any(_OBJECTIVES.search(s.title) for s in chain)):
         return []
-    if any(fold(c) in fold(title) for c in cues["review_cues"]):
+    if lex.in_review(chain, table.start, lex.plan_starts(doc.outline)):
         return []
-    if any(lex.is_review_title(s.title) for s in sections_at(doc, table.start)):
-        return []
+    # "KẾT QUẢ THỰC HIỆN NĂM 2023 VÀ KẾ HOẠCH NĂM 2024": only the plan's columns count
+    plan_columns_only = any(fold(c) in fold(title) for c in cues["review_cues"])
     unit = _unit(before + " " + " ".join(header), cues)
     # one header row as wide as the data rows: headers sit above their figures
     width = max(len(r) for r, p in zip(rows, parsed) if p is not None)
@@ -107,20 +148,21 @@ def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell
         spans = [(c.start, c.end) for c in row if c.start is not None]
         text = doc.text[spans[0][0]:spans[-1][1]][:_MAX_TEXT]
         label = found.label.text.strip()
-        for position, cell in found.figures:
+        for position, cell, fig in found.figures:
             head = (single[cell.col].text if single is not None and cell.col < len(single)
                     else leaves[position] if position < len(leaves) else None)
             if head and _is_review_column(lex, head, plan):
                 continue
-            value = digits_value(cell.text.replace("%", "").strip())
-            if value is None or cell.start is None:
+            if plan_columns_only and not (head and _is_plan_column(head, plan)):
                 continue
-            percent = "%" in cell.text or found.unit == "%"
+            if cell.start is None:
+                continue
+            percent = fig.percent or found.unit == "%"
             out.append(Target(
-                value=value,
-                value_max=None,
+                value=fig.value,
+                value_max=fig.value_max,
                 unit="%" if percent else (found.unit or unit),
-                comparator="=",
+                comparator=fig.comparator,  # type: ignore[arg-type]
                 subject=(head if localities else label) or label,
                 area=_area(label, cues) if localities else None,
                 period=_column_period(head, plan) or period,
@@ -131,8 +173,14 @@ def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell
     return out
 
 
-def _last_lines(text: str, n: int) -> str:
-    return " ".join(text.strip().splitlines()[-n:])
+def _title_lines(text: str) -> str:
+    """The short lines right before a table: its title, "ĐVT: ...", "(Kèm theo ...)"."""
+    lines = []
+    for line in reversed(text.strip().splitlines()[-3:]):
+        if len(line) > 160:
+            break
+        lines.append(line)
+    return " ".join(reversed(lines))
 
 
 def _label_col(row: list[_Cell]) -> int:
@@ -151,7 +199,7 @@ def _data_row(row: list[_Cell], lex: Lexicon) -> _Row | None:
     start = _label_col(cells) if len(cells) > 1 and not _is_number(cells[1].text) else 0
     rest = cells[start:]
     label_at = next((i for i, c in enumerate(rest) if c.text.strip() not in _EMPTY
-                     and not _is_number(c.text)), None)
+                     and _figure(c.text, lex) is None), None)
     if label_at is None:
         return None
     label = rest[label_at]
@@ -167,11 +215,12 @@ def _data_row(row: list[_Cell], lex: Lexicon) -> _Row | None:
         t = cell.text.strip()
         if t in _EMPTY:
             continue
-        if not _is_number(t):
-            break  # a note column ("Có cơ sở điều trị Methadone") ends the figures
         if _YEAR.fullmatch(t):
             return None  # a row of years: a header, or a schedule, not targets
-        figures.append((position, cell))
+        fig = _figure(t, lex)
+        if fig is None:
+            break  # a note column ("Có cơ sở điều trị Methadone") ends the figures
+        figures.append((position, cell, fig))
     if not figures:
         return None
     return _Row(label, unit, figures)
@@ -184,7 +233,12 @@ def _leaves(header: list[str], cues: dict) -> list[str]:
     skip = {fold(h) for h in cues["index_headers"] + cues["label_headers"] + cues["group_headers"]}
     kept = [h.strip() for h in header if h.strip() and fold(h.strip()) not in skip]
     leaves = [h for h in kept if not re.search(r"(?i)chỉ tiêu|kế hoạch|mục tiêu", h)]
-    return kept[-len(leaves):] if leaves else kept
+    if not leaves:
+        return kept
+    parents = [h for h in kept[:-len(leaves)] if h not in leaves]
+    # a bare "Tổng số" says little without its parent ("Chỉ tiêu giao kế hoạch năm 2021")
+    return [f"{h} ({parents[-1]})" if parents and len(h.split()) <= 2 else h
+            for h in kept[-len(leaves):]]
 
 
 def _is_review_column(lex: Lexicon, head: str, plan: tuple[int | None, int | None]) -> bool:
@@ -195,6 +249,13 @@ def _is_review_column(lex: Lexicon, head: str, plan: tuple[int | None, int | Non
         return True
     years = [int(y) for y in _YEAR.findall(head)]
     return bool(years and plan[0] and max(years) < plan[0])
+
+
+def _is_plan_column(head: str, plan: tuple[int | None, int | None]) -> bool:
+    if re.search(r"(?i)kế hoạch|chỉ tiêu|mục tiêu|dự kiến|phấn đấu", head):
+        return True
+    years = [int(y) for y in _YEAR.findall(head)]
+    return bool(years and plan[0] and plan[0] <= max(years))
 
 
 def _column_period(head: str | None, plan: tuple[int | None, int | None]) -> str | None:

@@ -5,11 +5,13 @@ that the surrounding words make a commitment: a percentage, or a number counting
 ("900 lượt người", "04 mô hình", "từ 01 - 02 xã", "10/10 huyện", "ít nhất một bài"), that is
 not a date, a year, a citation or section number, part of a name ("Ban Chỉ đạo 138"), an age,
 a duration or a sum of money, and not a reported result (a review section such as "Đánh giá
-kết quả thực hiện năm 2010", or a clause saying "đã ..." / "hiện nay ..."). Annex tables of
-targets give one target per figure, with the row's locality as ``area``
-(``extract.nlp.target_tables``).
+kết quả thực hiện năm 2010", the preamble, or a clause saying "đã ..." / "hiện nay ...").
 
-The words it knows are data: models/targets/lexicon.yaml.
+Each target gets its comparator ("ít nhất" / "trên" / "Phấn đấu" -> ">=", "không quá" ->
+"<=", ranges), its unit (the counted noun as written, "%" for percentages), what is counted,
+its period (the plan's, the year it is set for, or "hàng tháng" / "hàng năm"), and the sentence
+or clause it stands in (<= 300 characters, verbatim). Annex tables give one target per figure
+(``extract.nlp.target_tables``). The words it knows are data: models/targets/lexicon.yaml.
 """
 from __future__ import annotations
 
@@ -20,15 +22,17 @@ from dataclasses import dataclass
 from ..dates import find_dates
 from ..document import Document, Section
 from ..model import Comparator, Target
-from ..normalize import fold
 from ..numbers import Quantity, find_quantities
 from .base import Context, provenance, sections_at
 from .target_lexicon import Lexicon, lexicon
+from .target_tables import figure_cell, table_targets
 
 MAX_TEXT = 300
 _YEAR = range(1900, 2101)
 _CLAUSE_END = re.compile(r"[;:]")
-_SENT_END = re.compile(r"[.!?…](?=\s+[\"“(]?[^\W\d_a-zđ]|\s*$)|\n")
+# A sentence ends at . ! ? … before a capital, before a numbered item glued into the same
+# block ("... 3 ngày. 3. Triển khai ..."), or at the end of the block.
+_SENT_END = re.compile(r"[.!?…](?=\s+[\"“(]?[^\W\d_a-zđ]|\s+\d{1,2}(?:\.\d{1,2})*[.)]\s+[^\W\d_a-zđ]|\s*$)|\n")
 # "TP." "TX." "P." "TT." "Tp." before a name: a dot that does not end a sentence.
 _ABBREV_DOT = re.compile(r"(?<![^\W\d_])(?:[A-ZĐ]{1,3}|Tp|Th\.S|ThS|TS|Q|H|X)\.$")
 _LEADING_MARK = re.compile(r"^\s*(?:[-–—+•*·∙▪◦]\s*|\(?\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ]\)\s+|[IVXL]{1,6}\.\s+)")
@@ -40,11 +44,13 @@ class _Sentence:
     end: int
     section_chain: list[Section]
     preamble: bool = False  # before the first numbered section of a sectioned document
+    lead: str = ""  # lowercased lead-in paragraph ending in ":" that a list item hangs from
+    opens_block: bool = False
+    review: bool = False  # in a review of past results (see Lexicon.in_review)
 
 
 def find_targets(ctx: Context) -> list[Target]:
     """Every quantified commitment in the document, in text order."""
-    from .target_tables import table_targets  # tables are their own small module
 
     doc = ctx.document
     lex = lexicon()
@@ -93,8 +99,8 @@ def _period_label(plan: tuple[int | None, int | None]) -> str | None:
 
 
 def _skip_spans(ctx: Context) -> list[tuple[int, int]]:
-    """Spans whose numbers are never targets: header fields, dates, citations, table cells
-    (read by target_tables), recipients and signature blocks."""
+    """Spans whose numbers are never targets here: header fields, dates, citations, figure
+    cells of tables (read by target_tables), recipients and signature blocks."""
     doc = ctx.document
     spans: list[tuple[int, int]] = []
     for field in ("issuer", "number", "place_date", "doc_type", "title"):
@@ -103,49 +109,68 @@ def _skip_spans(ctx: Context) -> list[tuple[int, int]]:
             spans.append((span.start, span.end))
     spans.extend((d.start, d.end) for d in find_dates(doc.text))
     spans.extend((c.provenance.start, c.provenance.end) for c in ctx.found.citations)
-    spans.extend((t.start, t.end) for t in doc.tables)
+    # figure cells are read by target_tables; sentences in task-table cells are read here
+    spans.extend((b.start, b.end) for b in doc.blocks
+                 if b.kind == "table_cell" and figure_cell(b.text, lexicon()))
     if doc.outline is not None:
         spans.extend((s.start, s.end) for s in doc.outline.children
                      if s.kind in ("recipients", "signature"))
-    spans.sort()
-    return spans
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans, so one bisection tells whether an offset is inside."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     i = bisect.bisect_right(spans, (offset, float("inf"))) - 1
-    # spans may nest or overlap: look back over the few that start before the offset
-    while i >= 0 and i >= len(spans) - 10_000:
-        s, e = spans[i]
-        if s <= offset < e:
-            return True
-        if e <= offset and s < offset - 20_000:
-            break
-        i -= 1
-    return False
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
 
 def _sentences(doc: Document) -> list[_Sentence]:
-    """Sentences inside text blocks (a block's numbering label is left out), in text order."""
+    """Sentences inside text blocks (a block's numbering label is left out), in text order,
+    each with the lead-in its list hangs from ("Phấn đấu đến hết năm 2024:")."""
     out: list[_Sentence] = []
-    blocks = [b for b in doc.blocks if b.kind != "table_cell"] or None
-    pieces = [(b.start + _label_len(b.text, b.label), b.end) for b in blocks] if blocks else \
-        [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", doc.text)]
-    for start, end in pieces:
-        text = doc.text
+    blocks = doc.blocks
+    if blocks:
+        pieces = []
+        lead = ""
+        for b in blocks:
+            start = b.start + _label_len(b.text, b.label)
+            pieces.append((start, b.end, lead if b.kind == "list_item" else ""))
+            text = doc.text[start:b.end].rstrip()
+            if text.endswith(":"):
+                lead = text
+            elif b.kind != "list_item":
+                lead = ""
+    else:
+        pieces = [(m.start(), m.end(), "") for m in re.finditer(r"[^\n]+", doc.text)]
+    text = doc.text
+    for start, end, lead in pieces:
         pos = start
         for m in _SENT_END.finditer(text, start, end):
             if m.group() == "." and _ABBREV_DOT.search(text[max(start, m.start() - 6):m.end()]):
                 continue
             if m.end() > pos:
-                out.append(_Sentence(pos, m.end(), []))
+                out.append(_Sentence(pos, m.end(), [], lead=lead.lower(), opens_block=pos == start))
             pos = m.end()
         if pos < end:
-            out.append(_Sentence(pos, end, []))
+            out.append(_Sentence(pos, end, [], lead=lead.lower(), opens_block=pos == start))
     first = next((c.start for c in doc.outline.children if c.kind == "section"), None) \
         if doc.outline is not None else None
+    lex = lexicon()
+    plan_starts = lex.plan_starts(doc.outline)
     for s in out:
         s.section_chain = sections_at(doc, s.start)
         s.preamble = first is not None and s.start < first
+        s.review = lex.in_review(s.section_chain, s.start, plan_starts)
     return out
 
 
@@ -167,22 +192,35 @@ def _read(doc: Document, lex: Lexicon, q: Quantity, sent: _Sentence,
 
     if _not_a_quantity(text, q, low_before, after, lex):
         return None
-    unit = None if q.percent else lex.unit_at(after)
-    if not q.percent and unit is None:
-        return None
+    if sent.opens_block and not text[sent.start:q.start].strip() and not q.percent \
+            and q.value_max is None and any(s.kind == "annex" for s in sent.section_chain):
+        return None  # "1 Mô hình ...": the row number of an annex table read as text (OCR)
     if q.words and not lex.bounded_before(low_before):
         return None  # "một", "hai" count only after "ít nhất" / "tối thiểu" / "không quá"
     clause_start, clause_end = _clause(text, sent, q.start)
     clause_before = text[clause_start:first].lower()
+    found = None if q.percent else lex.unit_match(after)
+    guessed = False
+    if not q.percent and found is None:
+        # an unknown noun counts only where the plan clearly commits
+        if (_in_objectives(sent) or lex.commits(clause_before) or lex.comparator_before(low_before)) \
+                and not lex.soft_name_before(low_before):
+            found = lex.guess_unit_at(after)
+            guessed = found is not None
+        if found is None:
+            return None
+    unit, unit_end = found if found else (None, 0)
+    rest = after[unit_end:]  # what follows the quantity and its unit
     clause = text[clause_start:clause_end].lower()
-    if lex.never_target(clause, text[sent.start:sent.end].lower()):
+    if lex.never_target(clause, text[sent.start:sent.end].lower(), q.percent,
+                        _phrase(text, clause_start, clause_end, q).lower()):
         return None
     if _reported(lex, sent, clause_before, clause, plan):
         return None
     if sent.preamble and not lex.commits(clause):
         return None  # "Xét đề nghị của 28 đơn vị": before the plan's first section
 
-    comparator = _comparator(lex, q, low_before, after, unit, text[sent.start:first].lower())
+    comparator = _comparator(lex, q, low_before, rest, sent.lead + " " + text[sent.start:first].lower())
     return Target(
         value=q.value,
         value_max=q.value_max,
@@ -190,11 +228,11 @@ def _read(doc: Document, lex: Lexicon, q: Quantity, sent: _Sentence,
         comparator=comparator,
         subject=_subject(text, q, unit, clause_start, clause_end),
         area=_area(text, sent, q),
-        period=_period(lex, text[sent.start:first].lower(), after, unit, plan, period,
-                       [s.title.lower() for s in reversed(sent.section_chain)]),
+        period=_period(lex, text[sent.start:first].lower(), rest, plan, period,
+                       [sent.lead] + [s.title.lower() for s in reversed(sent.section_chain)]),
         text=_excerpt(text, sent, clause_start, clause_end, q),
         provenance=provenance(doc, first, q.end),
-        confidence=0.9 if q.percent or unit in lex.known_units else 0.7,
+        confidence=0.6 if guessed else 0.9,
     )
 
 
@@ -212,9 +250,28 @@ def _not_a_quantity(text: str, q: Quantity, low_before: str, after: str, lex: Le
         return True  # glued to letters: "02bản", "3D"
     if lex.name_before(low_before):
         return True
+    if _DENOMINATOR.search(low_before):
+        return True  # "35 giường bệnh trên 10.000 dân": the base of a rate
     if lex.not_unit_at(after) and not q.percent:
         return True
     return False
+
+
+def _phrase(text: str, clause_start: int, clause_end: int, q: Quantity) -> str:
+    """The comma-delimited piece of the clause holding the quantity."""
+    start = text.rfind(",", clause_start, q.start) + 1 or clause_start
+    end = text.find(",", q.end, clause_end)
+    return text[max(start, clause_start):end if end != -1 else clause_end]
+
+
+def _in_objectives(sent: _Sentence) -> bool:
+    return any(_OBJECTIVES.search(s.title) for s in sent.section_chain)
+
+
+_OBJECTIVES = re.compile(r"(?i)mục tiêu|chỉ tiêu")
+
+
+_DENOMINATOR = re.compile(r"\d\s*%?\s*(?:(?!và\b|hoặc\b|đến\b)[^\W\d_]+\s+){1,3}(?:trên|/)\s*$")
 
 
 def _clause(text: str, sent: _Sentence, offset: int) -> tuple[int, int]:
@@ -230,44 +287,61 @@ def _clause(text: str, sent: _Sentence, offset: int) -> tuple[int, int]:
 def _reported(lex: Lexicon, sent: _Sentence, clause_before: str, clause: str,
               plan: tuple[int | None, int | None]) -> bool:
     """A result or the situation, not a commitment."""
-    for section in sent.section_chain:
-        if lex.is_review_title(section.title):
-            return True
+    if sent.review:
+        return True
     if lex.commits(clause):
         return False
     if lex.reports(clause_before):
         return True
     first = plan[0]
     if first is not None:
-        for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", clause):
+        for m in _PAST_YEAR.finditer(clause):
             year = int(m.group(1))
-            if year < first and not re.search(r"so với[^,;]{0,20}$", clause[:m.start()]):
+            if year < first and not re.search(r"(?:so với|tháng\s*\d{1,2})[^,;]{0,20}$", clause[:m.start()]):
                 return True
     return False
 
 
-def _comparator(lex: Lexicon, q: Quantity, low_before: str, after: str, unit: str | None,
+# "Năm 2010, toàn tỉnh ...", "trong năm 2010": a year the clause speaks of (not a citation's date)
+_PAST_YEAR = re.compile(r"(?<![^\W\d_])năm\s+((?:19|20)\d\d)(?!\d)")
+
+
+def _comparator(lex: Lexicon, q: Quantity, low_before: str, rest: str,
                 sentence_before: str) -> Comparator:
     if q.value_max is not None:
         return "range"
-    cmp = lex.comparator_before(low_before)
-    if cmp is None:
-        tail = after[len(unit) + 1:] if unit else after
-        cmp = lex.comparator_after(tail)
+    cmp = lex.comparator_before(low_before) or lex.comparator_after(rest)
     if cmp in (None, "=") and lex.strives(sentence_before):
         cmp = ">="  # "Phấn đấu ... (chiếm 77% ...)": explicit bounds win, "đạt"/"chiếm" do not
     return cmp or "="
 
 
 def _subject(text: str, q: Quantity, unit: str | None, clause_start: int, clause_end: int) -> str | None:
-    """What is counted: the words after the quantity to the end of its clause."""
+    """What is counted: the words after the quantity to the end of its clause; when nothing
+    follows ("Tỷ lệ hộ dân dùng điện đạt 99,86%."), the words before it."""
     tail = text[q.end:clause_end]
-    tail = re.split(r"\s+\((?:chi tiết|theo|kèm)|[.;]\s", tail, maxsplit=1, flags=re.I)[0]
-    words = tail.split()
-    subject = " ".join(words[:30]).strip(" ,.")
+    # stop before the next quantity or an aside: "900 lượt người, trong đó cai tập trung 700 ..."
+    tail = re.split(r"\s*[()]|[.;]\s|,?\s+trong đó\b|\d", tail, maxsplit=1)[0]
+    tail = _TRAILING_CUE.sub("", tail.rstrip(" ,.")).rstrip(" ,.")
+    subject = " ".join(tail.split()[:30])
     if q.percent:
         subject = re.sub(r"^(?:các|số|tổng số)\s+", "", subject) or subject
+    if len(subject) <= (len(unit) if unit else 0):
+        head = text[clause_start:q.open_start if q.open_start is not None else q.start]
+        head = re.split(r"\d+(?:[.,]\d+)*\s*%?|[()]", head)[-1]  # after an earlier quantity
+        if unit and head.lstrip(" ,").lower().startswith(unit.lower()):
+            head = head.lstrip(" ,")[len(unit):]
+        head = re.sub(r"^[\s,]*(?:trong đó\s+)?", "", head)
+        head = _LEADING_MARK.sub("", head).strip(" ,:")
+        head = _TRAILING_CUE.sub("", head).strip(" ,:")
+        if head:
+            subject = " ".join(head.split()[-30:]) if not unit else f"{unit} ({head})"
     return subject[:200] or unit
+
+
+_TRAILING_CUE = re.compile(r"(?:\s+(?:đạt|là|ít nhất|tối thiểu|trên|dưới|khoảng|không quá|tối đa|"
+                           r"bằng|chiếm|lên|xuống|từ|còn|tăng|giảm|bình quân|phấn đấu|đảm bảo|cho|"
+                           r"và|hoặc|với|tại|của|có))+$", re.I)
 
 
 def _area(text: str, sent: _Sentence, q: Quantity) -> str | None:
@@ -284,12 +358,12 @@ def _area(text: str, sent: _Sentence, q: Quantity) -> str | None:
     return None
 
 
-def _period(lex: Lexicon, sentence_before: str, after: str, unit: str | None,
+def _period(lex: Lexicon, sentence_before: str, rest: str,
             plan: tuple[int | None, int | None], period: str | None, titles: list[str]) -> str | None:
     """"hàng tháng" & co. for recurring quantities; else the year the target is set for when
     the sentence or its heading says it ("Đến năm 2025, ...", "Chỉ tiêu cụ thể đến năm 2030")
     and it lies in the plan's period; else the plan's period."""
-    recurring = lex.recurring(sentence_before, after[len(unit):] if unit else after)
+    recurring = lex.recurring(sentence_before, rest)
     if recurring:
         return recurring
     first, last = plan
@@ -333,6 +407,3 @@ def _excerpt(text: str, sent: _Sentence, clause_start: int, clause_end: int, q: 
         start, end = lo, hi
     return text[start:end]
 
-
-# exported for target_tables and tests
-__all__ = ["find_targets", "MAX_TEXT", "fold"]

@@ -35,9 +35,14 @@ def _fix_code(match: re.Match[str]) -> str:
     return "-".join(_CODE_SEGMENTS.get(part, part) for part in match.group(0).split("-"))
 
 
+# The fraction slash Tesseract reads for "/" in "1105/KH-ĐKT", "19/10/2020".
+_SLASH = re.compile(r"(?<=\d)\s?[⁄∕]\s?(?=[\dA-ZĐ])")
+
+
 def fix_ocr_line(line: str) -> str:
     """Undo digit and document-number confusions in one OCR'd line (already clean_text'ed)."""
     line = _SO_FIELD.sub("Số:", line)
+    line = _SLASH.sub("/", line)
     line = _DIGIT_RUN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), line)
     return _CODE.sub(_fix_code, line)
 
@@ -45,7 +50,7 @@ def fix_ocr_line(line: str) -> str:
 # The header fields a person fills in by hand.
 _NUMBER_FIELD = re.compile(r"(?P<head>\bSố\s*:\s*)(?P<value>[^/\n]*?)(?P<tail>\s*/\s*[A-ZĐ])")
 _DATE_FIELD = re.compile(
-    r"(?P<head>\bngày\s+)(?P<day>\S{0,6}?)(?P<mid>\s*tháng\s+)(?P<month>\S{0,6}?)"
+    r"(?P<head>\bngày\s*)(?P<day>\S{0,6}?)(?P<mid>\s*tháng\s*)(?P<month>\S{0,6}?)"
     r"(?P<tail>\s*năm\s)",
     re.IGNORECASE,
 )

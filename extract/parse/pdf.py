@@ -30,10 +30,12 @@ from .quality import (
     PlacedLine,
     drop_page_numbers,
     drop_running_lines,
+    is_fill_in_gap,
     is_garbled,
     is_signature_stamp,
     mark_centered,
     paragraph_gaps,
+    reading_order,
 )
 from .raw import RawBlock, RawDocument
 
@@ -42,6 +44,8 @@ GAP_EMS = 2.0  # a horizontal gap this many line heights wide separates two colu
 IMAGE_PAGE_SHARE = 0.5  # an image covering this much of a page with little text: a scan
 FEW_CHARS = 200  # ... "little text", in non-space characters
 RULED_PATHS = 6  # pages drawing at least this many paths may hold a ruled table
+BLANK_PATHS = 20  # a page without text or images drawing fewer paths is blank, not a scan
+                  # (more paths may be text turned into outlines: worth OCR)
 
 
 @dataclass
@@ -49,7 +53,7 @@ class _Page:
     number: int
     width: float
     height: float
-    lines: list[PlacedLine] = field(default_factory=list)
+    rows: list[list[PlacedLine]] = field(default_factory=list)  # text lines as column segments
     ocr_reason: str | None = None  # "no_text", "stamp", "garbled", "image"
     ruled: bool = False
     tables: list[tuple[tuple[float, float, float, float], list[list[str]]]] = field(default_factory=list)
@@ -77,24 +81,19 @@ def _box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float,
 
 
 def _is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
-    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
-    if weight >= 600:
+    if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
         return True
-    if weight > 0:
-        return False
+    # Many embedded subsets say weight 400 whatever they are: the name tells ("...-Bold").
     flags = ctypes.c_int()
     size = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, None, 0, ctypes.byref(flags))
     if size <= 0:
         return False
     name = ctypes.create_string_buffer(size)
     pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, size, ctypes.byref(flags))
-    return b"bold" in name.value.lower()
+    lowered = name.value.lower()
+    return b"bold" in lowered or b"black" in lowered or b"heavy" in lowered
 
 
-# Gaps that are blanks left for a hand-written number or date ("Số:      /KH-SCT",
-# "ngày      tháng 4 năm 2026"), not the space between two columns.
-_BLANK_BEFORE = re.compile(r"(?:\b[Ss]ố\s*:?|\bngày|\btháng|\bnăm)$")
-_BLANK_AFTER = re.compile(r"^(?:/|tháng\b|năm\b)")
 _LINE = re.compile(r"([^\r\n\ufffe\x02]*)(\r\n|[\ufffe\x02]|$)")
 
 
@@ -113,8 +112,7 @@ def _segments(textpage: pdfium.PdfTextPage, text: str, start: int, height: float
         for match in re.finditer(r"\s+", stripped):
             before, after = first + match.start() - 1, first + match.end()
             if (_box(textpage, after)[0] - _box(textpage, before)[2] > GAP_EMS * em
-                    and not _BLANK_BEFORE.search(stripped[:match.start()])
-                    and not _BLANK_AFTER.match(stripped[match.end():])):
+                    and not is_fill_in_gap(stripped[:match.start()], stripped[match.end():])):
                 cuts.append((match.start(), match.end()))
     pieces, begin = [], 0
     for cut_start, cut_end in cuts + [(len(stripped), len(stripped))]:
@@ -160,52 +158,9 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\ufffe", "-").replace("\x02", "-")).strip()
 
 
-def _merge(segments: list[PlacedLine]) -> PlacedLine:
-    return PlacedLine(
-        text=" ".join(s.text for s in segments),
-        left=min(s.left for s in segments), top=min(s.top for s in segments),
-        right=max(s.right for s in segments), bottom=max(s.bottom for s in segments),
-        bold=all(s.bold for s in segments),
-    )
-
-
-Item = list[PlacedLine] | int  # a row of segments, or the index of a table in its place
-
-
-def _reading_order(items: list[Item]) -> list[PlacedLine | int]:
-    """Flatten rows into lines in reading order. Where consecutive rows have two columns (the
-    header block, the signature block), the left column is read first, then the right; the
-    segments of one row that fall in one column are one line again."""
-    out: list[PlacedLine | int] = []
-
-    def multi(k: int) -> bool:
-        return k < len(items) and not isinstance(items[k], int) and len(items[k]) >= 2
-
-    i = 0
-    while i < len(items):
-        item = items[i]
-        if isinstance(item, int) or len(item) < 2:
-            out.extend([item] if isinstance(item, int) else item)
-            i += 1
-            continue
-        # A band: multi-segment rows, with single ones allowed only between two of them.
-        j = i + 1
-        while multi(j) or (j + 1 < len(items) and not isinstance(items[j], int) and multi(j + 1)):
-            j += 1
-        gap = max(range(len(item) - 1), key=lambda k: item[k + 1].left - item[k].right)
-        split = (item[gap].right + item[gap + 1].left) / 2
-        for left_side in (True, False):
-            for row in items[i:j]:
-                side = [s for s in row if ((s.left + s.right) / 2 < split) == left_side]
-                if side:
-                    out.append(_merge(side))
-        i = j
-    return out
-
-
-def _object_census(page: pdfium.PdfPage) -> tuple[int, float]:
-    """Count path objects (table rules) and the page share covered by the largest image."""
-    paths, image_area = 0, 0.0
+def _object_census(page: pdfium.PdfPage) -> tuple[int, int, float]:
+    """Count path objects (table rules) and images, and the page share the largest covers."""
+    paths, images, image_area = 0, 0, 0.0
     count = pdfium_c.FPDFPage_CountObjects(page.raw)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for index in range(count):
@@ -214,10 +169,11 @@ def _object_census(page: pdfium.PdfPage) -> tuple[int, float]:
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths += 1
         elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
+            images += 1
             if pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top))):
                 image_area = max(image_area, (right.value - left.value) * (top.value - bottom.value))
     width, height = page.get_size()
-    return paths, image_area / max(width * height, 1.0)
+    return paths, images, image_area / max(width * height, 1.0)
 
 
 def _legacy(text: str) -> tuple[str, str] | None:
@@ -245,9 +201,11 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, raw: RawDocument, path: str)
         try:
             text = textpage.get_text_range()
             visible = sum(1 for c in text if not c.isspace())
-            paths, image_share = _object_census(page)
+            paths, images, image_share = _object_census(page)
             result.ruled = paths >= RULED_PATHS
-            if not visible:
+            if not visible and not images and paths < BLANK_PATHS:
+                pass  # a blank page (or one with a rule or two): nothing to read, nothing to OCR
+            elif not visible:
                 result.ocr_reason = "no_text"
             elif is_signature_stamp(text.replace("\r\n", "\n")):
                 result.ocr_reason = "stamp"
@@ -259,11 +217,12 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, raw: RawDocument, path: str)
                     result.ocr_reason = "garbled"
                 else:
                     raw.legacy_encoding = converted[1]
-                    lines = [line for line in converted[0].split("\r\n") if line.strip()]
-                    result.lines = [PlacedLine(_CONTROL.sub("", line).strip(), 0, i, 0, i + 1)
-                                    for i, line in enumerate(lines)]
+                    lines = [_clean(line) for line in converted[0].split("\r\n")]
+                    # Geometry is not carried over: lines in stream order, a notional pitch.
+                    result.rows = [[PlacedLine(line, 0, 12 * i, 0, 12 * i + 10)]
+                                   for i, line in enumerate(lines) if line]
             else:
-                result.lines = _text_lines(textpage, height)
+                result.rows = _text_rows(textpage, height)
         finally:
             textpage.close()
         return result
@@ -275,7 +234,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, raw: RawDocument, path: str)
 
 def _find_tables(data: bytes, pages: list[_Page]) -> None:
     """Fill ``tables`` of ruled digital pages with pdfplumber's table finder."""
-    ruled = [p for p in pages if p.ruled and p.ocr_reason is None and p.lines]
+    ruled = [p for p in pages if p.ruled and p.ocr_reason is None and p.rows]
     if not ruled:
         return
     import pdfplumber
@@ -303,24 +262,34 @@ def _inside(line: PlacedLine, bbox: tuple[float, float, float, float]) -> bool:
 
 
 def _digital_blocks(page: _Page) -> list[RawBlock]:
-    """Lines of a digital page, with each table in place of the lines it covers."""
-    blocks: list[RawBlock] = []
-    placed = set()
-    lines = page.lines
-    for line, gap in zip(lines, paragraph_gaps(lines)):
-        owner = next((k for k, (bbox, _) in enumerate(page.tables) if _inside(line, bbox)), None)
-        if owner is not None:
-            if owner not in placed:
+    """Lines of a digital page in reading order, each table in place of the lines it covers."""
+    items: list[list[PlacedLine] | int] = []
+    placed: set[int] = set()
+    for row in page.rows:
+        outside = []
+        for segment in row:
+            owner = next((k for k, (bbox, _) in enumerate(page.tables) if _inside(segment, bbox)), None)
+            if owner is None:
+                outside.append(segment)
+            elif owner not in placed:
                 placed.add(owner)
-                blocks.append(RawBlock(kind="table", page=page.number, rows=page.tables[owner][1]))
+                items.append(owner)
+        if outside:
+            items.append(outside)
+    items.extend(k for k in range(len(page.tables)) if k not in placed)  # tables pdfium gave no text for
+    ordered = reading_order(items)
+    lines = [item for item in ordered if not isinstance(item, int)]
+    mark_centered(lines, page.width)
+    gaps = dict(zip(map(id, lines), paragraph_gaps(lines)))
+    blocks: list[RawBlock] = []
+    for item in ordered:
+        if isinstance(item, int):
+            blocks.append(RawBlock(kind="table", page=page.number, rows=page.tables[item][1]))
             continue
-        if gap:
-            blocks.append(RawBlock(kind="line", text="", page=page.number))
-        blocks.append(RawBlock(kind="line", text=line.text, page=page.number,
-                               bold=line.bold, centered=line.centered))
-    for k, (_, rows) in enumerate(page.tables):
-        if k not in placed:  # a table whose text pdfium did not give as lines
-            blocks.append(RawBlock(kind="table", page=page.number, rows=rows))
+        if gaps[id(item)]:
+            blocks.append(RawBlock(kind="line", text="", page=page.number))  # a blank line
+        blocks.append(RawBlock(kind="line", text=item.text, page=page.number,
+                               bold=item.bold, centered=item.centered))
     return blocks
 
 
@@ -354,9 +323,7 @@ def read_pdf(data: bytes, path: str, settings: ParseSettings) -> RawDocument:
             pages.append(_read_page(pdf, index, raw, path))
 
         digital = [p for p in pages if p.ocr_reason is None]
-        for page, lines in zip(digital, drop_running_lines([p.lines for p in digital], [p.height for p in digital])):
-            page.lines = drop_page_numbers(lines, page.height)
-            mark_centered(page.lines, page.width)
+        _drop_furniture(digital)
         _find_tables(data, digital)
 
         per_page: dict[int, list[RawBlock]] = {p.number: _digital_blocks(p) for p in digital}
@@ -376,6 +343,16 @@ def read_pdf(data: bytes, path: str, settings: ParseSettings) -> RawDocument:
         return raw
     finally:
         pdf.close()
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Remove running headers, footers and page numbers from the rows of digital pages."""
+    flat = [[segment for row in page.rows for segment in row] for page in pages]
+    kept = drop_running_lines(flat, [page.height for page in pages])
+    for page, lines in zip(pages, kept):
+        keep = {id(line) for line in drop_page_numbers(lines, page.height)}
+        rows = [[segment for segment in row if id(segment) in keep] for row in page.rows]
+        page.rows = [row for row in rows if row]
 
 
 def _ocr_into(pdf: pdfium.PdfDocument, numbers: list[int], settings: ParseSettings, raw: RawDocument,

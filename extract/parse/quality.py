@@ -195,7 +195,7 @@ def mark_centered(lines: list[PlacedLine], page_width: float) -> None:
     if long:
         lefts = sorted(line.left for line in long)
         rights = sorted(line.right for line in long)
-        body_left, body_right = lefts[len(lefts) // 10], rights[-1 - len(rights) // 10]
+        body_left, body_right = lefts[len(lefts) // 5], rights[-1 - len(rights) // 5]
     else:
         body_left, body_right = 0.1 * page_width, 0.9 * page_width
     middle, width = (body_left + body_right) / 2, body_right - body_left
@@ -206,3 +206,61 @@ def mark_centered(lines: list[PlacedLine], page_width: float) -> None:
             and abs((line.left + line.right) / 2 - middle) <= 0.03 * page_width
             and line.left > body_left + 0.04 * page_width
         )
+
+
+# --- reading order of lines with columns --------------------------------------------------------
+
+# Gaps that are blanks left for a hand-written number or date ("Số:      /KH-SCT",
+# "ngày      tháng 4 năm 2026"), not the space between two columns.
+_BLANK_BEFORE = re.compile(r"(?:\b[Ss]ố\s*:?|\bngày|\btháng|\bnăm)$")
+_BLANK_AFTER = re.compile(r"^(?:/|tháng|năm\b)")
+
+
+def is_fill_in_gap(before: str, after: str) -> bool:
+    """Whether a wide gap between ``before`` and ``after`` on one line is a blank to fill in."""
+    return bool(_BLANK_BEFORE.search(before.rstrip()) or _BLANK_AFTER.match(after.lstrip()))
+
+
+def merge_segments(segments: list[PlacedLine]) -> PlacedLine:
+    """Pieces of one line read together again: text joined by a space, boxes united."""
+    return PlacedLine(
+        text=" ".join(s.text for s in segments),
+        left=min(s.left for s in segments), top=min(s.top for s in segments),
+        right=max(s.right for s in segments), bottom=max(s.bottom for s in segments),
+        bold=all(s.bold for s in segments), block=segments[0].block,
+    )
+
+
+def reading_order(items: list[list[PlacedLine] | int]) -> list[PlacedLine | int]:
+    """Flatten rows (a visual line as its column segments) into lines in reading order.
+
+    Where consecutive rows have two columns (the header block, the signature block) the left
+    column is read first, then the right; the segments of one row that fall in one column
+    become one line again. An ``int`` item (a table in its place) passes through and ends a
+    band of columns.
+    """
+    out: list[PlacedLine | int] = []
+
+    def multi(k: int) -> bool:
+        return k < len(items) and not isinstance(items[k], int) and len(items[k]) >= 2
+
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, int) or len(item) < 2:
+            out.extend([item] if isinstance(item, int) else item)
+            i += 1
+            continue
+        # A band: rows with columns, and single rows only between two of them.
+        j = i + 1
+        while multi(j) or (j + 1 < len(items) and not isinstance(items[j], int) and multi(j + 1)):
+            j += 1
+        gap = max(range(len(item) - 1), key=lambda k: item[k + 1].left - item[k].right)
+        split = (item[gap].right + item[gap + 1].left) / 2
+        for left_side in (True, False):
+            for row in items[i:j]:
+                side = [s for s in row if ((s.left + s.right) / 2 < split) == left_side]  # type: ignore[union-attr]
+                if side:
+                    out.append(merge_segments(side))
+        i = j
+    return out

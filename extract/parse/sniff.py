@@ -1,8 +1,8 @@
 """Decide a file's format from its bytes; the extension only names what the file claims to be.
 
-A ``.pdf`` that is really a DOCX is read as DOCX. A ``.pdf`` or ``.docx`` that holds text or
-HTML is refused, because that is nearly always a failed download (an error page saved under
-the document's name), not a document. Zip containers are checked against the unpacking limits
+A ``.pdf`` that is really a DOCX is read as DOCX. A ``.pdf``, ``.docx`` or image file that
+holds text, HTML or unknown bytes is refused as corrupt: that is nearly always a failed
+download (an error page saved under the document's name), not a document. Zip containers are checked against the unpacking limits
 here, from the sizes in the zip directory: ``zipfile`` never inflates a member past its
 declared size, so a bomb is caught before any reader touches it.
 """

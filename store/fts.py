@@ -1,0 +1,139 @@
+"""Full-text search over targets and document text, diacritics folded for search only.
+
+Stored text keeps its diacritics; only the search index and the query are folded, so
+"cai nghien" finds "cai nghiện" and "Đồng" is found by "dong".
+
+- SQLite: FTS5 tables (tokenize 'unicode61 remove_diacritics 2') fed with text folded here,
+  because FTS5 never folds đ. ``target_fts`` (rowid = target.id) keeps its small content;
+  ``document_fts`` (rowid = document.id) is contentless, so a document's text is not stored twice.
+- PostgreSQL: GIN indexes over ``to_tsvector('simple', kehoach_fold(...))``, an SQL function
+  that does the same folding with ``translate`` (no unaccent extension needed), so nothing is
+  stored twice there either.
+
+Queries are phrases: the folded words of the query, in order.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from kehoach.extract.normalize import fold
+
+TOKENIZE = "unicode61 remove_diacritics 2"
+_WORDS = re.compile(r"[^\W_]+")
+_LATIN = [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]
+_MARKS = range(0x0300, 0x0370)
+
+
+@lru_cache(maxsize=1)
+def fold_pairs() -> tuple[str, str]:
+    """(from, to): every precomposed Latin letter whose fold is one letter, and that letter.
+
+    The same pairs drive the Python fold below and PostgreSQL's ``kehoach_fold``, so the two
+    always agree."""
+    src, dst = [], []
+    for cp in _LATIN:
+        ch = chr(cp)
+        f = fold(ch)
+        if f != ch and len(f) == 1:
+            src.append(ch)
+            dst.append(f)
+    return "".join(src), "".join(dst)
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str | None]:
+    src, dst = fold_pairs()
+    table: dict[int, str | None] = {ord(s): d for s, d in zip(src, dst)}
+    table.update(dict.fromkeys(_MARKS, None))
+    return table
+
+
+def search_fold(text: str | None) -> str:
+    """``extract.normalize.fold`` for NFC text, by one translate: fast enough for whole documents."""
+    if not text:
+        return ""
+    return text.translate(_table()).lower()
+
+
+def query_words(query: str | None) -> list[str]:
+    return _WORDS.findall(search_fold(unicodedata.normalize("NFC", query or "")))
+
+
+def fts5_phrase(query: str | None) -> str | None:
+    """An FTS5 MATCH expression: the folded words of the query as one phrase (None if empty)."""
+    words = query_words(query)
+    return '"' + " ".join(words) + '"' if words else None
+
+
+def pg_phrase(query: str | None) -> str | None:
+    """The text for ``phraseto_tsquery('simple', ...)`` (None if the query has no words)."""
+    words = query_words(query)
+    return " ".join(words) if words else None
+
+
+def target_body(subject: str | None, text: str | None) -> str:
+    return search_fold(f"{subject or ''} {text or ''}")
+
+
+# -- SQL --------------------------------------------------------------------------------------
+# The PostgreSQL expressions: the same in the indexes (migration 0002, unqualified) and in the
+# queries (qualified by table), so the planner uses the indexes.
+def pg_target_vector(table: str = "") -> str:
+    t = f"{table}." if table else ""
+    return f"to_tsvector('simple'::regconfig, kehoach_fold(coalesce({t}subject, '') || ' ' || {t}text))"
+
+
+def pg_document_vector(table: str = "") -> str:
+    t = f"{table}." if table else ""
+    return f"to_tsvector('simple'::regconfig, kehoach_fold({t}text))"
+
+
+def pg_fold_function_sql() -> str:
+    src, dst = fold_pairs()
+    marks = "".join(chr(c) for c in _MARKS)  # in "from" but not "to": translate deletes them
+    return (
+        "CREATE OR REPLACE FUNCTION kehoach_fold(t text) RETURNS text "
+        "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
+        f"$$ SELECT lower(translate(t, '{src}{marks}', '{dst}')) $$"
+    )
+
+
+def sqlite_index_targets(conn, rows: list[tuple[int, str | None, str | None]]) -> None:
+    """Add targets (id, subject, text) to the SQLite index. ``conn``: a DB-API or SA connection."""
+    if rows:
+        _exec_many(conn, "INSERT INTO target_fts(rowid, body) VALUES (?, ?)",
+                   [(i, target_body(s, t)) for i, s, t in rows])
+
+
+def sqlite_unindex_targets(conn, document_id: int) -> None:
+    _exec(conn, "DELETE FROM target_fts WHERE rowid IN (SELECT id FROM target WHERE document_id = ?)",
+          (document_id,))
+
+
+def sqlite_index_document(conn, document_id: int, text: str) -> None:
+    _exec(conn, "INSERT INTO document_fts(rowid, body) VALUES (?, ?)", (document_id, search_fold(text)))
+
+
+def sqlite_unindex_document(conn, document_id: int, text: str) -> None:
+    # Contentless FTS5 forgets a row only when given the exact values it indexed.
+    _exec(conn, "INSERT INTO document_fts(document_fts, rowid, body) VALUES ('delete', ?, ?)",
+          (document_id, search_fold(text)))
+
+
+def _exec(conn, sql: str, params: tuple) -> None:
+    if hasattr(conn, "exec_driver_sql"):
+        conn.exec_driver_sql(sql, params)
+    else:
+        conn.execute(sql, params)
+
+
+def _exec_many(conn, sql: str, rows: list[tuple]) -> None:
+    if hasattr(conn, "exec_driver_sql"):
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.executemany(sql, rows)
+
+
+__all__ = ["fts5_phrase", "pg_phrase", "query_words", "search_fold", "target_body", "fold_pairs"]

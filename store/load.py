@@ -1,0 +1,471 @@
+"""Writing Documents and Extractions into the store: one transaction per document.
+
+- ``save_parsed_and_extracted``: the Document row, its parsed text and structure, an
+  ExtractionRun and every fact, all or nothing. Keyed on the file's sha256: a second call
+  for the same file writes nothing and returns the stored id.
+- ``replace_extraction``: a new ExtractionRun whose facts replace the document's old ones,
+  all or nothing (re-extraction).
+- ``stored_document``: the parsed Document back, without parsing or OCR.
+- ``record_ingest_error``: a file that failed, once per distinct (path, sha256, error).
+
+Rows are written with SQLAlchemy Core in bulk (one executemany per table); canonical agencies
+and cited legal documents are looked up once per process and cached.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kehoach.extract.citekey import citation_key, normalize_number
+from kehoach.extract.document import Document
+from kehoach.extract.model import Extraction
+
+from . import fts
+from .agencies import resolve as resolve_agency
+from .agencies import resolve_known
+from .db import Store
+from .provinces import resolve_province
+from .schema import (
+    Agency, Assignment, Citation, Deadline, DocumentText, DocumentTopic, ExtractionRun,
+    IngestError, LegalDocument, Target,
+)
+from .schema import Document as DocumentRow
+
+T_DOC = DocumentRow.__table__
+T_TEXT = DocumentText.__table__
+T_TOPIC = DocumentTopic.__table__
+T_RUN = ExtractionRun.__table__
+T_TARGET = Target.__table__
+T_ASSIGN = Assignment.__table__
+T_DEADLINE = Deadline.__table__
+T_CITATION = Citation.__table__
+T_AGENCY = Agency.__table__
+T_LEGAL = LegalDocument.__table__
+T_ERROR = IngestError.__table__
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SENTENCE_END = re.compile(r"[.;!?](?=\s)|\n")
+SENTENCE_LIMIT = 300
+
+
+@dataclass
+class RunInfo:
+    """How an Extraction was made, for its ExtractionRun row."""
+
+    extractor_version: str
+    models_hash: str | None = None
+    started: datetime | None = None
+    finished: datetime | None = None
+    seconds: float | None = None
+    status: str = "ok"  # "ok" / "error"
+    error: str | None = None
+    timings: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# -- public verbs ---------------------------------------------------------------------------
+def document_exists(store: Store, sha256: str) -> bool:
+    return document_id(store, sha256) is not None
+
+
+def document_id(store: Store, sha256: str) -> int | None:
+    with store.read() as conn:
+        return conn.execute(select(T_DOC.c.id).where(T_DOC.c.sha256 == sha256)).scalar()
+
+
+def save_parsed_and_extracted(store: Store, document: Document, extraction: Extraction,
+                              run_info: RunInfo) -> int:
+    """Store a parsed Document and its Extraction in one transaction; returns the document id.
+
+    Idempotent on the file's sha256: when it is stored already, nothing is written and the
+    stored id comes back."""
+    sha = document.source.sha256
+    writer = _Writer(store)
+    try:
+        with store.write() as conn:
+            existing = conn.execute(select(T_DOC.c.id).where(T_DOC.c.sha256 == sha)).scalar()
+            if existing is not None:
+                return existing
+            doc_id = _insert_document(conn, store, document, extraction)
+            writer.write_facts(conn, doc_id, document.text, extraction, run_info)
+            if store.dialect == "sqlite":
+                fts.sqlite_index_document(conn, doc_id, document.text)
+    except IntegrityError:
+        # Another process stored the same file between our check and our insert.
+        existing = document_id(store, sha)
+        if existing is None:
+            raise
+        return existing
+    writer.commit_cache()
+    return doc_id
+
+
+def replace_extraction(store: Store, document_id: int, extraction: Extraction,
+                       run_info: RunInfo) -> None:
+    """Replace a document's facts with those of a new extraction run, atomically."""
+    writer = _Writer(store)
+    with store.write() as conn:
+        text = conn.execute(select(T_TEXT.c.text).where(T_TEXT.c.document_id == document_id)).scalar()
+        if text is None:
+            raise KeyError(f"no stored document with id {document_id}")
+        if store.dialect == "sqlite":
+            fts.sqlite_unindex_targets(conn, document_id)
+        for table in (T_TARGET, T_ASSIGN, T_DEADLINE, T_CITATION, T_TOPIC):
+            conn.execute(delete(table).where(table.c.document_id == document_id))
+        province_id = _province_id(store, extraction.metadata.province)
+        conn.execute(update(T_DOC).where(T_DOC.c.id == document_id)
+                     .values(**_metadata_columns(extraction, province_id)))
+        # The document's own citation key may have changed: links to it are made again.
+        conn.execute(update(T_CITATION).where(T_CITATION.c.cited_document_id == document_id)
+                     .values(cited_document_id=None))
+        writer.write_facts(conn, document_id, text, extraction, run_info)
+    writer.commit_cache()
+
+
+def stored_document(store: Store, document_id: int) -> Document:
+    """The parsed Document as stored: no re-parse, no OCR."""
+    with store.read() as conn:
+        row = conn.execute(select(T_TEXT.c.text, T_TEXT.c.parsed, T_TEXT.c.parse_seconds)
+                           .where(T_TEXT.c.document_id == document_id)).first()
+    if row is None:
+        raise KeyError(f"no stored document with id {document_id}")
+    document = unpack_document(row.text, row.parsed)
+    document.seconds = row.parse_seconds
+    return document
+
+
+def record_ingest_error(store: Store, path: str, sha256: str | None, error: str) -> None:
+    """Record a file that could not be stored (once per distinct path, sha256 and error)."""
+    key = hashlib.sha256("\0".join((str(path), sha256 or "", error)).encode()).hexdigest()
+    row = {"key": key, "path": str(path), "sha256": sha256, "error": error, "at": now()}
+    with store.write() as conn:
+        _insert_ignore(conn, store.dialect, T_ERROR, [row], "key")
+
+
+def stale_document_ids(store: Store, extractor_version: str) -> list[int]:
+    """Documents whose stored facts were made by another extractor version."""
+    with store.read() as conn:
+        return list(conn.execute(
+            select(T_DOC.c.id).where(or_(T_DOC.c.extractor_version.is_(None),
+                                         T_DOC.c.extractor_version != extractor_version))
+            .order_by(T_DOC.c.id)).scalars())
+
+
+def all_document_ids(store: Store) -> list[int]:
+    with store.read() as conn:
+        return list(conn.execute(select(T_DOC.c.id).order_by(T_DOC.c.id)).scalars())
+
+
+# -- Document <-> stored JSON ------------------------------------------------------------------
+def pack_document(document: Document) -> tuple[str, dict]:
+    """(text, parsed): the Document as JSON without its text, and without block texts that
+    its offsets give back (most of them), so the text is stored once."""
+    data = document.to_dict()
+    text = data.pop("text")
+    data.pop("seconds", None)
+    for block in data["blocks"]:
+        if text[block["start"]:block["end"]] == block["text"]:
+            del block["text"]
+    return text, data
+
+
+def unpack_document(text: str, parsed: dict) -> Document:
+    data = dict(parsed)
+    data["text"] = text
+    data["blocks"] = [b if "text" in b else {**b, "text": text[b["start"]:b["end"]]}
+                      for b in parsed["blocks"]]
+    return Document.from_dict(data)
+
+
+# -- rows ------------------------------------------------------------------------------------
+def sentence_around(text: str, start: int, end: int, limit: int = SENTENCE_LIMIT) -> str:
+    """The sentence (or line) holding text[start:end], at most ``limit`` characters."""
+    lo = max(0, start - limit)
+    head = text[lo:start]
+    cut = [m.end() for m in _SENTENCE_END.finditer(head)]
+    s = lo + cut[-1] if cut else lo
+    m = _SENTENCE_END.search(text, end, min(len(text), end + limit))
+    e = m.end() if m and text[m.start()] != "\n" else (m.start() if m else min(len(text), end + limit))
+    sentence = text[s:e].strip()
+    if len(sentence) > limit:  # keep the span itself and what surrounds it evenly
+        room = max(0, limit - (end - start)) // 2
+        sentence = text[max(s, start - room):min(e, end + room)].strip()
+    return " ".join(sentence.split())
+
+
+def years_of(period: str | None, extraction: Extraction) -> tuple[int | None, int | None]:
+    """The years a target applies to: those in its period, else the plan period, else the
+    year of issue."""
+    years = [int(y) for y in _YEAR.findall(period or "")]
+    if years:
+        return min(years), max(years)
+    meta = extraction.metadata
+    pp = meta.plan_period
+    if pp.start or pp.end:
+        return pp.start or pp.end, pp.end or pp.start
+    return meta.issued_year, meta.issued_year
+
+
+def own_cite_key(extraction: Extraction) -> str | None:
+    """The citation key other plans would use for this document (None without a number)."""
+    meta = extraction.metadata
+    if not meta.number:
+        return None
+    return citation_key(meta.doc_type, meta.number, meta.issued_date)
+
+
+def _key_base(key: str | None) -> str | None:
+    return key.rsplit(":", 1)[0] if key else None
+
+
+def _province_id(store: Store, written: str | None) -> int | None:
+    info = resolve_province(written)
+    return store.cache["province"].get(info.name) if info else None
+
+
+def _metadata_columns(extraction: Extraction, province_id: int | None) -> dict[str, Any]:
+    meta = extraction.metadata
+    key = own_cite_key(extraction)
+    return {
+        "province_id": province_id,
+        "province_written": meta.province,
+        "issuer": meta.issuer,
+        "doc_type": meta.doc_type,
+        "number": meta.number,
+        "cite_key": key,
+        "cite_key_base": _key_base(key),
+        "issued_date": meta.issued_date,
+        "issued_year": meta.issued_year,
+        "period_start": meta.plan_period.start,
+        "period_end": meta.plan_period.end,
+        "title": meta.title,
+        "signer_name": meta.signer.name,
+        "signer_position": meta.signer.position,
+        "provenance": {k: _prov(v) for k, v in meta.provenance.items()},
+    }
+
+
+def _prov(p) -> dict[str, Any]:
+    return {"page": p.page, "start": p.start, "end": p.end, "text": p.text}
+
+
+def _insert_document(conn: Connection, store: Store, document: Document,
+                     extraction: Extraction) -> int:
+    src = document.source
+    province_id = _province_id(store, extraction.metadata.province)
+    row = {
+        "sha256": src.sha256, "path": src.path, "name": src.name, "format": src.format,
+        "size": src.size, "page_count": src.page_count, "ocr_pages": list(src.ocr_pages),
+        "loaded_at": now(), **_metadata_columns(extraction, province_id),
+    }
+    doc_id = conn.execute(insert(T_DOC).returning(T_DOC.c.id), row).scalar_one()
+    text, parsed = pack_document(document)
+    conn.execute(insert(T_TEXT), {"document_id": doc_id, "text": text, "parsed": parsed,
+                                  "parse_seconds": document.seconds or 0.0})
+    return doc_id
+
+
+def _insert_ignore(conn: Connection, dialect: str, table, rows: list[dict], key: str) -> None:
+    """Insert rows, skipping those whose ``key`` is there already (another writer's, too)."""
+    if not rows:
+        return
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        have = set(conn.execute(select(table.c[key]).where(table.c[key].in_([r[key] for r in rows])))
+                   .scalars())
+        rows = [r for r in rows if r[key] not in have]
+        if rows:
+            conn.execute(insert(table), rows)
+        return
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
+
+
+class _Writer:
+    """Writes one extraction's facts; new ids go to the store's caches only after commit."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.new: dict[str, dict] = {"agency": {}, "legal": {}}
+
+    def commit_cache(self) -> None:
+        for kind, items in self.new.items():
+            self.store.cache[kind].update(items)
+
+    def _ids(self, conn: Connection, kind: str, table, key: str, rows: dict[str, dict]) -> dict[str, int]:
+        """Ids for the given keys, inserting the rows not stored yet."""
+        cache = self.store.cache[kind]
+        ids = {k: cache[k] for k in rows if k in cache}
+        missing = [k for k in rows if k not in ids]
+        if missing:
+            _insert_ignore(conn, self.store.dialect, table, [rows[k] for k in missing], key)
+            found = dict(conn.execute(select(table.c[key], table.c.id)
+                                      .where(table.c[key].in_(missing))).all())
+            ids.update(found)
+            self.new[kind].update(found)
+        return ids
+
+    def write_facts(self, conn: Connection, doc_id: int, text: str, extraction: Extraction,
+                    run_info: RunInfo) -> None:
+        run_id = self._run(conn, doc_id, extraction, run_info)
+        common = {"document_id": doc_id, "run_id": run_id}
+        topics = sorted(set(extraction.metadata.topics))
+        if topics:
+            conn.execute(insert(T_TOPIC), [{"document_id": doc_id, "topic": t} for t in topics])
+        self._targets(conn, common, extraction)
+        self._assignments(conn, common, text, extraction)
+        self._deadlines(conn, common, extraction)
+        self._citations(conn, common, text, extraction)
+        self._link_citations_to(conn, doc_id)
+        conn.execute(update(T_DOC).where(T_DOC.c.id == doc_id).values(
+            run_id=run_id, extractor_version=run_info.extractor_version))
+
+    def _run(self, conn: Connection, doc_id: int, extraction: Extraction, info: RunInfo) -> int:
+        timings = {"extract_seconds": extraction.seconds, **info.timings,
+                   "counts": {"targets": len(extraction.targets), "agencies": len(extraction.agencies),
+                              "deadlines": len(extraction.deadlines),
+                              "citations": len(extraction.citations)}}
+        row = {"document_id": doc_id, "extractor_version": info.extractor_version,
+               "models_hash": info.models_hash, "started": info.started, "finished": info.finished,
+               "seconds": info.seconds, "status": info.status, "error": info.error,
+               "timings": timings}
+        return conn.execute(insert(T_RUN).returning(T_RUN.c.id), row).scalar_one()
+
+    def _targets(self, conn: Connection, common: dict, extraction: Extraction) -> None:
+        rows = []
+        for t in extraction.targets:
+            y0, y1 = years_of(t.period, extraction)
+            p = t.provenance
+            rows.append({**common, "value": t.value, "value_max": t.value_max, "unit": t.unit,
+                         "comparator": t.comparator, "subject": t.subject, "area": t.area,
+                         "period": t.period, "text": t.text, "year_from": y0, "year_to": y1,
+                         "page": p.page, "char_start": p.start, "char_end": p.end,
+                         "verbatim": p.text, "confidence": t.confidence})
+        if not rows:
+            return
+        if self.store.dialect == "sqlite":
+            ids = conn.execute(insert(T_TARGET).returning(T_TARGET.c.id, sort_by_parameter_order=True),
+                               rows).scalars().all()
+            fts.sqlite_index_targets(conn, [(i, r["subject"], r["text"]) for i, r in zip(ids, rows)])
+        else:
+            conn.execute(insert(T_TARGET), rows)
+
+    def _assignments(self, conn: Connection, common: dict, text: str, extraction: Extraction) -> None:
+        if not extraction.agencies:
+            return
+        refs = [resolve_agency(a.name) for a in extraction.agencies]
+        ids = self._ids(conn, "agency", T_AGENCY, "name", {
+            r.name: {"name": r.name, "folded": r.folded, "level": r.level, "kind": r.kind,
+                     "aliases": list(r.aliases), "known": r.known} for r in refs})
+        rows = []
+        for a, ref in zip(extraction.agencies, refs):
+            p = a.provenance
+            rows.append({**common, "agency_id": ids[ref.name], "role": a.roles[0] if a.roles else None,
+                         "roles": list(a.roles), "tasks": list(a.tasks),
+                         "aliases_in_text": list(a.aliases_in_text), "mention": a.mention,
+                         "sentence": sentence_around(text, p.start, p.end), "page": p.page,
+                         "char_start": p.start, "char_end": p.end, "verbatim": p.text,
+                         "confidence": a.confidence})
+        conn.execute(insert(T_ASSIGN), rows)
+
+    def _deadlines(self, conn: Connection, common: dict, extraction: Extraction) -> None:
+        if not extraction.deadlines:
+            return
+        refs = [resolve_known(d.agency) for d in extraction.deadlines]
+        known = {r.name: {"name": r.name, "folded": r.folded, "level": r.level, "kind": r.kind,
+                          "aliases": list(r.aliases), "known": True} for r in refs if r}
+        ids = self._ids(conn, "agency", T_AGENCY, "name", known) if known else {}
+        rows = []
+        for d, ref in zip(extraction.deadlines, refs):
+            p = d.provenance
+            rows.append({**common, "kind": d.kind, "date": d.date, "frequency": d.frequency,
+                         "action": d.action, "agency": d.agency,
+                         "agency_id": ids[ref.name] if ref else None, "text": d.text,
+                         "page": p.page, "char_start": p.start, "char_end": p.end,
+                         "verbatim": p.text, "confidence": d.confidence})
+        conn.execute(insert(T_DEADLINE), rows)
+
+    def _citations(self, conn: Connection, common: dict, text: str, extraction: Extraction) -> None:
+        if not extraction.citations:
+            return
+        legal: dict[str, dict] = {}
+        for c in extraction.citations:
+            legal.setdefault(c.key, {"key": c.key, "doc_type": c.type, "number": c.number,
+                                     "number_key": normalize_number(c.number) if c.number else None,
+                                     "date": c.date, "issuer": c.issuer})
+        ids = self._ids(conn, "legal", T_LEGAL, "key", legal)
+        targets = self._resolve_cited(conn, common["document_id"], {c.key for c in extraction.citations})
+        rows = []
+        for c in extraction.citations:
+            p = c.provenance
+            rows.append({**common, "legal_document_id": ids[c.key],
+                         "cited_document_id": targets.get(c.key), "mention": c.mention,
+                         "sentence": sentence_around(text, p.start, p.end), "page": p.page,
+                         "char_start": p.start, "char_end": p.end, "verbatim": p.text,
+                         "confidence": c.confidence})
+        conn.execute(insert(T_CITATION), rows)
+
+    @staticmethod
+    def _resolve_cited(conn: Connection, doc_id: int, keys: set[str]) -> dict[str, int]:
+        """Cited keys -> stored documents of the citing plan's province with that key.
+
+        A plan's local citations ("Kế hoạch số 71/KH-UBND") name documents of its own province,
+        and the same number exists in every province: only a unique same-province match links.
+        A key without a year (the plan did not say) matches on type and number."""
+        province_id = conn.execute(select(T_DOC.c.province_id).where(T_DOC.c.id == doc_id)).scalar()
+        if province_id is None or not keys:
+            return {}
+        full = [k for k in keys if not k.endswith(":")]
+        partial = [k[:-1] for k in keys if k.endswith(":")]
+        cond = []
+        if full:
+            cond.append(T_DOC.c.cite_key.in_(full))
+        if partial:
+            cond.append(T_DOC.c.cite_key_base.in_(partial))
+        found: dict[str, list[int]] = {}
+        for did, key, base in conn.execute(
+                select(T_DOC.c.id, T_DOC.c.cite_key, T_DOC.c.cite_key_base)
+                .where(or_(*cond), T_DOC.c.province_id == province_id, T_DOC.c.id != doc_id)):
+            for k in (key, f"{base}:"):
+                if k in keys:
+                    found.setdefault(k, []).append(did)
+        return {k: ids[0] for k, ids in found.items() if len(ids) == 1}
+
+    @staticmethod
+    def _link_citations_to(conn: Connection, doc_id: int) -> None:
+        """Earlier plans of the same province that cite this document now point to it."""
+        doc = conn.execute(select(T_DOC.c.cite_key, T_DOC.c.cite_key_base, T_DOC.c.province_id)
+                           .where(T_DOC.c.id == doc_id)).first()
+        if doc is None or doc.cite_key is None or doc.province_id is None:
+            return
+        # Only when no other document of the province has the same key (then it is ambiguous).
+        twins = conn.execute(select(T_DOC.c.id).where(
+            T_DOC.c.cite_key == doc.cite_key, T_DOC.c.province_id == doc.province_id,
+            T_DOC.c.id != doc_id).limit(1)).first()
+        if twins is not None:
+            return
+        legal_ids = select(T_LEGAL.c.id).where(T_LEGAL.c.key.in_([doc.cite_key, f"{doc.cite_key_base}:"]))
+        citing = select(T_DOC.c.id).where(T_DOC.c.province_id == doc.province_id, T_DOC.c.id != doc_id)
+        conn.execute(update(T_CITATION).where(and_(
+            T_CITATION.c.cited_document_id.is_(None),
+            T_CITATION.c.legal_document_id.in_(legal_ids),
+            T_CITATION.c.document_id.in_(citing),
+        )).values(cited_document_id=doc_id))
+
+
+__all__ = [
+    "RunInfo", "all_document_ids", "document_exists", "document_id", "pack_document",
+    "record_ingest_error", "replace_extraction", "save_parsed_and_extracted",
+    "sentence_around", "stale_document_ids", "stored_document", "unpack_document",
+]
