@@ -53,9 +53,10 @@ class GazMatch:
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
-    # (entry, capital-letter pattern or None): the pattern, for "cased" aliases, says which
-    # words must start with a capital letter in the text.
-    ends: list[tuple[AgencyEntry, tuple[bool, ...] | None]] = field(default_factory=list)
+    # (entry, capital-letter pattern or None, open): the pattern, for "cased" aliases, says which
+    # words must start with a capital letter in the text; an open form yields to a proper name
+    # that follows it.
+    ends: list[tuple] = field(default_factory=list)
 
 
 def fold_aligned(text: str) -> str:
@@ -75,7 +76,7 @@ class Gazetteer:
     """Canonical agencies with an exact index and a word trie over their folded forms."""
 
     def __init__(self, entries: list[AgencyEntry], places: list[str],
-                 cased: dict[str, set[str]] | None = None) -> None:
+                 cased: dict[str, set[str]] | None = None, cities: list[str] | None = None) -> None:
         cased = cased or {}
         self.entries = entries
         self.by_name = {e.name: e for e in entries}
@@ -83,11 +84,15 @@ class Gazetteer:
         self._root = _Node()
         self._places = _Node()
         self._sectors = _Node()
+        self._cities = _Node()  # the centrally run cities ("thành phố Cần Thơ")
         for place in places:
             self._add(self._places, fold_key(place).split(), None)
+        for place in cities or []:
+            self._add(self._cities, fold_key(place).split(), None)
         for entry in entries:
             if entry.sector and entry.level == "provincial":
-                self._add(self._sectors, fold_key(entry.sector).split(), (entry, None))
+                self._add(self._sectors, fold_key(entry.sector).split(), (entry, None, False, False))
+        city: list[tuple[str, AgencyEntry]] = []
         for entry in entries:
             for form in (entry.name, *entry.aliases):
                 key = fold_key(form)
@@ -95,7 +100,15 @@ class Gazetteer:
                     continue
                 self._index.setdefault(key, entry)
                 caps = _caps(_WORD.findall(form)) if form in cased.get(entry.name, ()) else None
-                self._add(self._root, key.split(), (entry, caps))
+                self._add(self._root, key.split(), (entry, caps, entry.open, False))
+                if entry.level == "provincial" and key.endswith(" tinh"):
+                    city.append((key[:-4] + "thanh pho", entry))
+        # the centrally run cities write "thành phố" where provinces write "tỉnh": "Công an thành
+        # phố", "Ủy ban nhân dân thành phố Cần Thơ"; open, since "Ủy ban nhân dân thành phố Hạ
+        # Long" is a district-level city of a province
+        for key, entry in city:
+            self._index.setdefault(key, entry)
+            self._add(self._root, key.split(), (entry, None, True, True))
         self._keys = list(self._index)
 
     @staticmethod
@@ -103,7 +116,7 @@ class Gazetteer:
         node = root
         for w in words:
             node = node.children.setdefault(w, _Node())
-        node.ends.append(end or (None, None))
+        node.ends.append(end or (None, None, False, False))
 
     # -- lookup ---------------------------------------------------------------------------
     def entry(self, name: str) -> AgencyEntry | None:
@@ -180,25 +193,28 @@ class Gazetteer:
             if hit is None:
                 i += 1
                 continue
-            last, entry = hit
-            if entry.open and last + 1 < n and spaced[last] and text[words[last + 1][0]].isupper() \
-                    and self._place_suffix(words, spaced, last) == last:
-                i += 1  # "Ban Quản lý Khu kinh tế Dung Quất ...": a body of its own
+            last, entry, is_open, city = hit
+            places = self._cities if city else self._places
+            if is_open and last + 1 < n and spaced[last] and text[words[last + 1][0]].isupper() \
+                    and self._place_suffix(words, spaced, last, places) == last:
+                # "Ban Quản lý Khu kinh tế Dung Quất ...", "Ủy ban nhân dân thành phố Hạ Long" (or
+                # "... thành phố Ninh Bình", a province's city): a body of its own
+                i += 1
                 continue
             if entry.level != "central":
-                last = self._place_suffix(words, spaced, last)
+                last = self._place_suffix(words, spaced, last, places)
             out.append(GazMatch(words[i][0], words[last][1], entry))
             i = last + 1
         return out
 
-    def _place_suffix(self, words, spaced, last: int) -> int:
+    def _place_suffix(self, words, spaced, last: int, places: _Node | None = None) -> int:
         """Extend a match over a following place: '... tỉnh Lào Cai', 'Tỉnh ủy Lào Cai'."""
         j = last + 1
         if j < len(words) and spaced[last] and words[j][2] == "tinh" and words[last][2] != "tinh":
             j += 1
         if j >= len(words) or not spaced[j - 1]:
             return last
-        node, best = self._places, None
+        node, best = places or self._places, None
         k = j
         while k < len(words):
             node = node.children.get(words[k][2])
@@ -211,18 +227,18 @@ class Gazetteer:
             k += 1
         return best if best is not None else last
 
-    def _longest(self, words, joinable, text: str, i: int) -> tuple[int, AgencyEntry] | None:
+    def _longest(self, words, joinable, text: str, i: int) -> tuple[int, AgencyEntry, bool, bool] | None:
         node, best = self._root, None
         j = i
         while j < len(words):
             node = node.children.get(words[j][2])
             if node is None:
                 break
-            for entry, caps in node.ends:
+            for entry, caps, is_open, city in node.ends:
                 if caps is not None and not all(
                         text[s].isupper() for (s, _, _), cap in zip(words[i:j + 1], caps) if cap):
                     continue
-                best = (j, entry)
+                best = (j, entry, is_open, city)
                 break
             if not joinable[j]:
                 break
@@ -231,10 +247,11 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _provinces() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(name, written variants) of every province, before and after the 2025 rearrangement."""
+def _provinces() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """(name, written variants, kind: "tỉnh" / "thành phố") of every province, before and after
+    the 2025 rearrangement."""
     data = json.loads((CORPORA / "gazetteers" / "provinces.json").read_text(encoding="utf-8"))
-    return tuple((p["name"], tuple(p.get("aliases", []))) for p in data["provinces"])
+    return tuple((p["name"], tuple(p.get("aliases", [])), p.get("kind", "tỉnh")) for p in data["provinces"])
 
 
 def _entries(raw: dict, provinces) -> list[AgencyEntry]:
@@ -243,10 +260,12 @@ def _entries(raw: dict, provinces) -> list[AgencyEntry]:
         aliases.append(f"ngành {raw['sector']}")
     common = dict(level=raw["level"], kind=raw["kind"], collective=bool(raw.get("collective")),
                   open=bool(raw.get("open")), sector=raw.get("sector"))
-    if _PLACE not in raw["name"]:
-        return [AgencyEntry(name=raw["name"], aliases=tuple(aliases), **common)]
+    if _PLACE not in raw["name"]:  # one body; "Bưu điện {place}" is a way to write it
+        forms = [a.replace(_PLACE, p) for a in aliases for p in
+                 ([n for name, variants, _ in provinces for n in (name, *variants)] if _PLACE in a else [a])]
+        return [AgencyEntry(name=raw["name"], aliases=tuple(dict.fromkeys(forms)), **common)]
     out = []
-    for name, variants in provinces:  # "Báo {place}": one newspaper per province
+    for name, variants, _ in provinces:  # "Báo {place}": one newspaper per province
         forms = [a.replace(_PLACE, p) for a in [raw["name"], *aliases] for p in (name, *variants)]
         out.append(AgencyEntry(name=raw["name"].replace(_PLACE, name),
                                aliases=tuple(dict.fromkeys(forms[1:])), **common))
@@ -264,8 +283,9 @@ def load_agencies() -> Gazetteer:
         for entry in _entries(raw, provinces):
             entries.append(entry)
             cased[entry.name] = set(raw.get("cased", []))
-    places = [form for name, variants in provinces for form in (name, *variants)]
-    return Gazetteer(entries, places, cased)
+    places = [form for name, variants, _ in provinces for form in (name, *variants)]
+    cities = [form for name, variants, kind in provinces if kind == "thành phố" for form in (name, *variants)]
+    return Gazetteer(entries, places, cased, cities)
 
 
 def resolve_agency(written: str) -> tuple[str, float] | None:

@@ -1,3 +1,5 @@
 from .cli import main
 
-main()
+# The guard matters: worker processes (spawn, Dask nannies) import the main module again.
+if __name__ == "__main__":
+    main()

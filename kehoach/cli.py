@@ -162,7 +162,7 @@ def eval_(
     import json as _json
 
     from kehoach.evaluation import GOLD_SETS, evaluate
-    from kehoach.render import score_table
+    from kehoach.render import doc_breakdown, score_table
 
     folders = gold or [p for p in GOLD_SETS.values() if p.exists()]
     failed: list[str] = []
@@ -171,7 +171,9 @@ def eval_(
         report, missing = evaluate(folder, fmt, out / folder.name if out else None)
         results[str(folder)] = report.to_dict()
         if not json_:
-            console.print(score_table(report, f"{folder} ({fmt})", by_doc))
+            console.print(score_table(report, f"{folder} ({fmt})"))
+            if by_doc:
+                console.print(doc_breakdown(report))
             for m in missing:
                 err_console.print(f"[yellow]not scored[/yellow] {m.doc}: {m.reason}")
         for spec in minimum or []:
@@ -184,6 +186,113 @@ def eval_(
     if failed:
         err_console.print("below minimum: " + "; ".join(failed))
         raise typer.Exit(1)
+
+
+# -- store: bulk loading and queries (logic in kehoach.batch_cli and kehoach.queries_cli) ----
+_DB_HELP = "store: a SQLite file or a SQLAlchemy URL (postgresql+psycopg://...); default kehoach.db"
+_WORKERS_HELP = "worker processes (default: one per core; 0 = in this process)"
+_CLUSTER_HELP = "run on Dask: 'local' (a LocalCluster) or a scheduler address tcp://host:8786"
+_FORMAT_HELP = "table, csv or json"
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="files or folders (searched recursively)"),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+    workers: Optional[int] = typer.Option(None, "--workers", min=0, help=_WORKERS_HELP),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help=_CLUSTER_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="seconds allowed per file (default 600)"),
+) -> None:
+    """Parse, extract and store files; skip those stored already; exit 3 if some failed."""
+    from kehoach.batch_cli import run_ingest
+
+    raise typer.Exit(run_ingest(paths, db, workers, cluster, timeout, err_console))
+
+
+@app.command()
+def reextract(
+    stale: bool = typer.Option(False, "--stale", help="documents made by another extractor version (default)"),
+    all_: bool = typer.Option(False, "--all", help="every stored document"),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+    workers: Optional[int] = typer.Option(None, "--workers", min=0, help=_WORKERS_HELP),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help=_CLUSTER_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="seconds allowed per document"),
+) -> None:
+    """Extract stored documents again from their stored text (no parsing, no OCR)."""
+    from kehoach.batch_cli import run_reextract
+
+    if stale and all_:
+        raise typer.BadParameter("--stale and --all exclude each other")
+    raise typer.Exit(run_reextract(not all_, db, workers, cluster, timeout, err_console))
+
+
+@app.command()
+def targets(
+    province: Optional[str] = typer.Option(None, "--province", help="any old or new name"),
+    year: Optional[int] = typer.Option(None, "--year", help="targets that apply in this year"),
+    topic: Optional[str] = typer.Option(None, "--topic"),
+    agency: Optional[str] = typer.Option(None, "--agency", help="plans that make this agency responsible"),
+    text: Optional[str] = typer.Option(None, "--text", help="words in the target (diacritics optional)"),
+    as_of_2025: bool = typer.Option(False, "--as-of-2025", help="include units merged into the province in 2025"),
+    limit: Optional[int] = typer.Option(None, "--limit"),
+    fmt: str = typer.Option("table", "--format", help=_FORMAT_HELP),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+) -> None:
+    """Quantified targets, each with its document, page and sentence."""
+    from kehoach.queries_cli import run_query
+
+    raise typer.Exit(run_query(db, "targets", fmt, console, province=province, year=year, topic=topic,
+                               agency=agency, text=text, as_of_2025=as_of_2025, limit=limit))
+
+
+@app.command()
+def docs(
+    province: Optional[str] = typer.Option(None, "--province", help="any old or new name"),
+    year: Optional[int] = typer.Option(None, "--year"),
+    topic: Optional[str] = typer.Option(None, "--topic"),
+    text: Optional[str] = typer.Option(None, "--text", help="words in the document (diacritics optional)"),
+    as_of_2025: bool = typer.Option(False, "--as-of-2025", help="include units merged into the province in 2025"),
+    limit: Optional[int] = typer.Option(None, "--limit"),
+    fmt: str = typer.Option("table", "--format", help=_FORMAT_HELP),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+) -> None:
+    """Stored documents, their metadata and how many facts each holds."""
+    from kehoach.queries_cli import run_query
+
+    raise typer.Exit(run_query(db, "docs", fmt, console, province=province, year=year, topic=topic,
+                               text=text, as_of_2025=as_of_2025, limit=limit))
+
+
+@app.command()
+def agencies(
+    province: Optional[str] = typer.Option(None, "--province", help="any old or new name"),
+    unknown: bool = typer.Option(False, "--unknown", help="only names the gazetteer does not know (to review)"),
+    as_of_2025: bool = typer.Option(False, "--as-of-2025", help="include units merged into the province in 2025"),
+    limit: Optional[int] = typer.Option(None, "--limit"),
+    fmt: str = typer.Option("table", "--format", help=_FORMAT_HELP),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+) -> None:
+    """Agencies plans make responsible, with their roles, tasks and the sentence that says so."""
+    from kehoach.queries_cli import run_query
+
+    raise typer.Exit(run_query(db, "agencies", fmt, console, province=province, as_of_2025=as_of_2025,
+                               known=False if unknown else None, limit=limit))
+
+
+@app.command()
+def citations(
+    cited: Optional[str] = typer.Option(None, "--cited", help="a citation key or a number as written (361/QĐ-TTg)"),
+    province: Optional[str] = typer.Option(None, "--province", help="plans of this province"),
+    as_of_2025: bool = typer.Option(False, "--as-of-2025", help="include units merged into the province in 2025"),
+    limit: Optional[int] = typer.Option(None, "--limit"),
+    fmt: str = typer.Option("table", "--format", help=_FORMAT_HELP),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+) -> None:
+    """Which plans cite which documents (--cited KEY: the plans citing that one)."""
+    from kehoach.queries_cli import run_query
+
+    raise typer.Exit(run_query(db, "citations", fmt, console, cited=cited, province=province,
+                               as_of_2025=as_of_2025, limit=limit))
 
 
 def main() -> None:

@@ -9,7 +9,11 @@ from kehoach.doccache import cached_parse
 from kehoach.extract.evaluate import Report, load_gold, score
 from kehoach.extract.paths import CORPORA
 
-GOLD_SETS = {"seeds": CORPORA / "gold", "real": CORPORA / "gold" / "real"}
+GOLD_SETS = {
+    "seeds": CORPORA / "gold",
+    "real": CORPORA / "gold" / "real",
+    "plans": CORPORA / "gold" / "plans",  # written by the team, in other domains
+}
 SOURCE_DIRS = [CORPORA / "seeds", CORPORA / "real", CORPORA / "plans"]
 # Other renderings of the same document: --format picks one.
 RENDERED = {"docx": ".docx", "pdf": ".pdf", "scan": ".scan.pdf"}

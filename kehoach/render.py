@@ -11,7 +11,7 @@ from kehoach.extract.model import Extraction
 COLOURS = {"citations": "cyan", "agencies": "green", "targets": "magenta", "deadlines": "yellow"}
 
 
-def score_table(report: Report, title: str, by_doc: bool = False) -> RichTable:
+def score_table(report: Report, title: str) -> RichTable:
     table = RichTable(title=title)
     for col in ("kind", "gold", "pred", "tp", "P", "R", "F1"):
         table.add_column(col, justify="left" if col == "kind" else "right")
@@ -26,20 +26,27 @@ def score_table(report: Report, title: str, by_doc: bool = False) -> RichTable:
     right = sum(d.meta_right for d in report.docs)
     total = sum(d.meta_total for d in report.docs)
     table.add_row("metadata", str(total), "", str(right), "", "", fmt(report.meta_accuracy))
-    if by_doc:
-        for d in report.docs:
-            table.add_section()
-            cells = [f"{k[:4]} {t.tp}/{t.gold}/{t.pred}" for k, t in d.kinds.items()]
-            table.add_row(d.doc, *cells[:4], *[""] * (4 - len(cells[:4])), f"meta {d.meta_right}/{d.meta_total}")
-            for k, t in d.kinds.items():
-                for m in t.missed:
-                    table.add_row("", f"[red]missed {k}[/red]", m[:90], "", "", "", "")
-                for e in t.extra:
-                    table.add_row("", f"[yellow]extra {k}[/yellow]", e[:90], "", "", "", "")
-            for w in d.meta_wrong:
-                table.add_row("", "[red]meta[/red]", f"{w['field']}: gold {w['gold']!r} pred {w['pred']!r}"[:90],
-                              "", "", "", "")
     return table
+
+
+def doc_breakdown(report: Report) -> Text:
+    """Per document: counts per kind (tp/gold/pred), then what was missed and what was extra."""
+    out = Text()
+    for d in report.docs:
+        counts = "  ".join(f"{k} {t.tp}/{t.gold}/{t.pred}" for k, t in d.kinds.items())
+        out.append(f"{d.doc}", style="bold")
+        out.append(f"  {counts}  metadata {d.meta_right}/{d.meta_total}\n")
+        for k, t in d.kinds.items():
+            for m in t.missed:
+                out.append(f"  missed {k}: ", style="red")
+                out.append(f"{m[:160]}\n")
+            for e in t.extra:
+                out.append(f"  extra  {k}: ", style="yellow")
+                out.append(f"{e[:160]}\n")
+        for w in d.meta_wrong:
+            out.append("  wrong metadata: ", style="red")
+            out.append(f"{w['field']}: gold {w['gold']!r}, predicted {w['pred']!r}\n")
+    return out
 
 
 def facts_view(document: Document, found: Extraction) -> Text:

@@ -79,14 +79,14 @@ class TempPostgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; returns its SQLAlchemy URL."""
+    def create_database(self, name: str | None = None, template: str = "template0") -> str:
+        """A new database (a copy of ``template``); returns its SQLAlchemy URL."""
         import psycopg
 
         name = name or f"t{os.getpid()}_{next(self._counter)}_{int(time.time() * 1000) % 100000}"
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING UTF8')
         return self.url(name)
 
     def __enter__(self) -> TempPostgres:

@@ -237,3 +237,14 @@ def test_directive_tasks_per_agency(name: str) -> None:
     assert "Cục THADS tỉnh" in thads.aliases_in_text  # from the recipients list
     assert found["Tòa án nhân dân tỉnh"].mention == found["Viện Kiểm sát nhân dân tỉnh"].mention
     assert "Tổng cục Thi hành án dân sự" not in found  # only among the recipients
+
+
+def test_items_run_together_are_read_apart(tmp_path: Path) -> None:
+    # layout may join "... chuyển đổi số." and the next numbered line into one block
+    found = agencies(tmp_path, "KẾ HOẠCH\nChuyển đổi số\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+                               "1. Sở Y tế: Triển khai chuyển đổi số.\n"
+                               "2. Sở Tư pháp: Chủ trì thẩm định văn bản.\n")
+    assert roles(found) == {"Sở Y tế": [], "Sở Tư pháp": ["lead"]}
+    assert found["Sở Y tế"].tasks == ["Triển khai chuyển đổi số."]
+    assert found["Sở Tư pháp"].tasks == ["Chủ trì thẩm định văn bản."]
+

@@ -66,7 +66,17 @@ FOUND = [
     ("Các đơn vị gửi báo cáo 6 tháng đầu năm về Sở Nội vụ trước ngày 20/6.", "absolute", "2025-06-20", None),
     ("Thời gian kiểm tra: 8h00 ngày 15/5/2025 (Thứ Năm).", "absolute", "2025-05-15", None),
     ("Thời gian thực hiện: từ ngày 01/3/2025 đến ngày 30/9/2025.", "absolute", "2025-09-30", None),
+    ("Căn cứ Kế hoạch số 45/KH-UBND ngày 10/3/2025, trước ngày 15/3/2025 các đơn vị gửi đăng ký về Sở Nội vụ.",
+     "absolute", "2025-03-15", None),
+    ("Báo cáo gửi về Sở Y tế trước 17 giờ ngày 20/6/2025 để tổng hợp.", "absolute", "2025-06-20", None),
+    ("Hạn chót nộp hồ sơ: ngày 30/6/2025.", "absolute", "2025-06-30", None),
+    ("Phát động Tháng hành động vì bình đẳng giới từ ngày 15/11 đến ngày 15/12 hằng năm.",
+     "recurring", None, ["năm"]),
     # period ends
+    ("Thời gian: 02 buổi, dự kiến trong tháng 9/2025.", "period_end", None, None),
+    ("Trong tháng 10/2025, tổ chức Hội nghị tổng kết 10 năm thực hiện Luật Bình đẳng giới.",
+     "period_end", None, None),
+    ("Các xã hoàn thành xây dựng nông thôn mới nâng cao vào năm 2025.", "period_end", None, None),
     ("Các sở, ban, ngành hoàn thành việc số hóa hồ sơ thủ tục hành chính trong quý III/2025.",
      "period_end", None, None),
     ("Hoàn thành việc rà soát hộ nghèo, hộ cận nghèo trước 31/12.", "period_end", None, None),
@@ -99,6 +109,9 @@ NOT_FOUND = [
     "Tỷ lệ chỉ số sản xuất công nghiệp tăng bình quân 12%/năm.",
     "Trong quý I/2025, các địa phương đã tổ chức 120 cuộc kiểm tra.",  # a reported fact
     "Mỗi năm có thể tiếp nhận từ 150 đến 200 lượt người vào cơ sở.",  # a capacity, not a duty
+    "Ngày 15/3/2025, Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 45/KH-UBND.",  # an event, past
+    "Thời gian thực hiện: Năm 2025.",  # the plan's own period
+    "Trẻ em từ 6 tháng đến 5 tuổi được uống vitamin A 2 lần/năm.",  # a dose, no duty
 ]
 
 
@@ -113,6 +126,10 @@ def test_sentence_deadline(sentence, kind, date, frequency):
 @pytest.mark.parametrize("sentence", NOT_FOUND)
 def test_sentence_without_deadline(sentence):
     assert _find(sentence) == []
+
+
+def test_empty_document():
+    assert _find("") == [] and _find("\n\n") == []
 
 
 def test_action_and_agency_of_a_clause():
@@ -201,7 +218,7 @@ def test_task_table_deadlines():
         ("period_end", None, None, "Quý II/2025", "Sở Lao động - Thương binh và Xã hội"),
         ("absolute", "2025-09-30", None, "30/9/2025", "Sở Tư pháp"),
         ("recurring", None, ["năm"], "Hằng năm", "Sở Tài chính")]
-    assert found[1].action == "hoàn thành: Ban hành quy chế phối hợp"
+    assert found[1].action == "Ban hành quy chế phối hợp"
 
 
 def test_flattened_table_in_text():
@@ -257,7 +274,14 @@ def _score(pairs: list[tuple[Path, str]], gold_dir: Path, tmp_path: Path) -> dic
 def test_seed_score(tmp_path):
     seeds = sorted((CORPORA / "seeds").glob("*.txt"))
     result = _score([(p, p.name) for p in seeds], CORPORA / "gold", tmp_path)
-    assert result["f1"] >= 0.9, result
+    assert result["f1"] >= 0.93, result  # measured 1.000 (16/16)
+
+
+def test_own_plans_score(tmp_path):
+    """The team's plans in other domains (giảm nghèo, chuyển đổi số, bình đẳng giới, HIV/AIDS)."""
+    plans = sorted((CORPORA / "plans").glob("*.txt"))
+    result = _score([(p, p.name) for p in plans], CORPORA / "gold" / "plans", tmp_path)
+    assert result["f1"] >= 0.9, result  # measured 1.000 (37/37)
 
 
 def test_real_score_on_transcripts_and_docx(tmp_path):
@@ -265,4 +289,4 @@ def test_real_score_on_transcripts_and_docx(tmp_path):
     pairs = [(p, p.name[: -len(".txt")]) for p in sorted((CORPORA / "real" / "transcripts").glob("*.txt"))]
     pairs += [(p, p.name) for p in sorted((CORPORA / "real").glob("*.docx"))]
     result = _score(pairs, CORPORA / "gold" / "real", tmp_path)
-    assert result["f1"] >= 0.85, result
+    assert result["f1"] >= 0.9, result  # measured 1.000 (12/12)

@@ -301,3 +301,36 @@ def test_criteria_of_a_method_are_not_targets(tmp_path):
             "- Phấn đấu 5 xã đạt 19/19 tiêu chí nông thôn mới.")
     ts = targets_in(tmp_path, body, head="II. NHIỆM VỤ\n")
     assert [(t.value, t.unit, t.comparator) for t in ts] == [(5, "xã", ">="), (19, "tiêu chí", ">=")]
+
+
+def test_plan_heading_lost_under_a_review_still_counts():
+    # OCR can drop "B. KẾ HOẠCH ..." and leave the plan's items nested under part A
+    from kehoach.extract.document import Block, Document, Page, Section, Source
+
+    lines = ["A. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2010",
+             "1. Tổ chức 822 cuộc tuyên truyền.",
+             "II. CÔNG TÁC TỔ CHỨC THỰC HIỆN",
+             "2. Triển khai nhân rộng tổ chức Đội tại 11 huyện, thị, thành phố."]
+    text = "\n".join(lines)
+    starts = [text.index(line) for line in lines]
+    blocks = [Block("heading" if i in (0, 2) else "list_item", line, 1, s, s + len(line))
+              for i, (line, s) in enumerate(zip(lines, starts))]
+    item = [Section(line.split()[0], line[3:], 2, 1, s, s + len(line))
+            for line, s in zip(lines, starts)]
+    part_a = Section("A.", lines[0][3:], 1, 1, 0, len(text), children=item[1:])
+    doc = Document(source=Source("x.txt", "x.txt", "0", "text", len(text), 1), text=text,
+                   pages=[Page(1, 0, len(text))], blocks=blocks,
+                   outline=Section(None, "", 0, 1, 0, len(text), children=[part_a], kind="root"))
+    found = Extraction(doc="x.txt")
+    found.metadata.plan_period = PlanPeriod(2011, 2011)
+    assert summary(find_targets(Context(document=doc, found=found))) == [(11, None, "huyện, thị, thành phố", "=")]
+
+
+def test_odd_tables_do_not_crash():
+    from kehoach.extract.document import Document, Page, Source, Table
+
+    text = "I. MỤC TIÊU\nChỉ tiêu"
+    doc = Document(source=Source("x.txt", "x.txt", "0", "text", len(text), 1), text=text,
+                   pages=[Page(1, 0, len(text))], blocks=[],
+                   tables=[Table(1, 12, len(text), []), Table(1, 12, len(text), [[], ["A", "5"]])])
+    assert find_targets(Context(document=doc, found=Extraction(doc="x.txt"))) == []

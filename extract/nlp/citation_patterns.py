@@ -235,6 +235,11 @@ def _issuer_lexicon() -> dict:
     return _yaml("issuers.yaml")
 
 
+def issuer_abbreviations() -> dict[str, str]:
+    """Abbreviation -> written-out form (UBND -> Ủy ban nhân dân), from issuers.yaml."""
+    return _issuer_lexicon()["abbreviations"]
+
+
 @lru_cache(maxsize=1)
 def _head_rx() -> re.Pattern[str]:
     heads = sorted(_issuer_lexicon()["heads"], key=len, reverse=True)

@@ -186,6 +186,15 @@ def _continuations(text: str, t: cp.DocType, pos: int) -> list[CitationHit]:
     return out
 
 
+_DOUBLED_D = re.compile(r"Đ{2,}")
+
+
+def mend_ocr_number(number: str) -> str:
+    """Tesseract reads a bold "Đ" in a symbol as two or three ("QĐĐ-UBND", "LĐĐĐTBXH");
+    no document symbol repeats it."""
+    return _DOUBLED_D.sub("Đ", number)
+
+
 # --- resolution ----------------------------------------------------------------------------
 
 _KEM_THEO = re.compile(r"k[eè]m\s+theo[\s:]*$", re.IGNORECASE)
@@ -226,10 +235,10 @@ def resolve(hits: list[CitationHit], text: str, own_number: str | None = None,
             key = normalize_number(hit.number)
             if own_key and key == own_key:
                 continue
-            if (own_code and hit.code == own_code
+            if (not own_key and own_code and hit.code == own_code
                     and _KEM_THEO.search(text, max(0, hit.start - 30), hit.start)
                     and (not own_suffix or _suffix(hit.number) == own_suffix)):
-                continue  # "Kèm theo Kế hoạch số ...": the annex of this very document
+                continue  # own number unreadable; "Kèm theo Kế hoạch số ...": this very document's annex
             entry = (by_number.get(key) or _prefix_match(by_number, key, hit.code)
                      or _ocr_variant(by_number, key, hit.code))
             if entry is None and hit.name:
@@ -325,5 +334,10 @@ def find_citations(ctx: Context) -> list[Citation]:
         own_symbol = _suffix(re.sub(r"^\s*(?:Số|SỐ|số)\s*[:.]?\s*", "0", field.text)) or None
     text = ctx.document.text
     hits = get_citations(text)
+    ocr_pages = {p.number for p in ctx.document.pages if p.ocr}
+    if ocr_pages:
+        for h in hits:
+            if h.number and ctx.document.page_at(h.start) in ocr_pages:
+                h.number = mend_ocr_number(h.number)
     entries = resolve(hits, text, meta.number, meta.doc_type, own_symbol)
     return to_citations(ctx.document, entries)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..dates import parse_day_month
 from ..document import Block, Document, Table
@@ -35,12 +36,14 @@ class _Value:
     frequency: list[str] | None = None
 
 
-def table_deadlines(doc: Document, g: Grammar, year: int | None, agency: str | None) -> list[Deadline]:
-    """Deadlines of every table; ``year`` completes a bare "20/6", ``agency`` is the fallback."""
+def table_deadlines(doc: Document, g: Grammar, year: int | None, agency: str | None,
+                    canonical: Callable[[str], str] = str) -> list[Deadline]:
+    """Deadlines of every table; ``year`` completes a bare "20/6", ``agency`` is the fallback and
+    ``canonical`` names the agency of a "chủ trì" cell."""
     cells = {(b.table, b.row, b.col): b for b in doc.blocks if b.kind == "table_cell"}
     out: list[Deadline] = []
     for ti, table in enumerate(doc.tables):
-        out.extend(_table(doc, g, year, agency, ti, table, cells))
+        out.extend(_table(doc, g, year, agency, canonical, ti, table, cells))
     for block in doc.blocks:
         if block.kind != "table_cell" and block.text.count("|") >= 4:
             out.extend(_flat_table(doc, g, year, agency, block))
@@ -74,7 +77,8 @@ def _deadline(doc: Document, v: _Value, start: int, end: int, action: str | None
                     text=doc.text[start:end], provenance=provenance(doc, start, end), confidence=confidence)
 
 
-def _table(doc: Document, g: Grammar, year, agency, ti: int, table: Table, cells) -> list[Deadline]:
+def _table(doc: Document, g: Grammar, year, agency, canonical, ti: int, table: Table,
+           cells) -> list[Deadline]:
     header_row = next((r for r, row in enumerate(table.rows[:_HEADER_ROWS])
                        if any(g.table_time.search(c.strip()) for c in row)), None)
     if header_row is None:
@@ -96,8 +100,8 @@ def _table(doc: Document, g: Grammar, year, agency, ti: int, table: Table, cells
                 continue
             if aligned:
                 task = row[task_col] if task_col is not None else _first_words(row, c)
-                action = _join(_TIME_LABEL.sub("", header[c]), task)
-                who = " ".join(row[agency_col].split()) if agency_col is not None else ""
+                action = _join(_heading_action(header[c], g), task)
+                who = canonical(" ".join(row[agency_col].split())) if agency_col is not None else ""
             else:
                 action, who = _join("", _first_words(row, c)), ""
             out.append(_deadline(doc, v, block.start, block.end, action, who or agency, 0.8))
@@ -119,7 +123,7 @@ def _flat_table(doc: Document, g: Grammar, year, agency, block: Block) -> list[D
     if time_at is None:
         return []
     task_at = next((i for i, v in enumerate(values[:time_at]) if g.table_task.search(v)), None)
-    head = _TIME_LABEL.sub("", values[time_at])
+    head = _heading_action(values[time_at], g)
     out = []
     for i in range(time_at + 1, len(values)):
         v = cell_value(values[i], g, year)
@@ -154,6 +158,13 @@ def _line_cells(doc: Document, g: Grammar, year, agency) -> list[Deadline]:
             action = _join(_TIME_LABEL.sub("", header.text), "")
             out.append(_deadline(doc, v, block.start, block.end, action, agency, 0.6))
     return out
+
+
+def _heading_action(heading: str, g: Grammar) -> str:
+    """What a time column dates: "Thời gian công bố Quyết định kiểm tra" -> "công bố Quyết định
+    kiểm tra"; "Thời gian hoàn thành" says only that the row's task is to be done."""
+    what = _TIME_LABEL.sub("", heading).strip()
+    return "" if g.verbs["completion"].fullmatch(what) else what
 
 
 def _first_words(row: list[str], skip: int) -> str:

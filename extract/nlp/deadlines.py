@@ -15,7 +15,8 @@ năm"), not a statistic's reference point ("tính đến cuối năm 2010"), not
 not in a section that reviews past results or lists what an inspection will look at. Each
 deadline carries the clause (<= 200 characters, verbatim), the action (the verb phrase) and the
 agency bound by it: the clause's own subject, else the addressee of its sentence, else the agency
-heading the section, else the issuer when it is a department acting on its own plan.
+heading the section, else the issuer when it is a department acting on its own plan. Task
+tables (a "Thời gian / Thời hạn" column) are read by ``deadline_tables``.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ _CLAUSE_END = re.compile(r"[;|]")
 _NO_END = re.compile(r"(?:(?<![^\W\d_])(?:[A-ZĐ]{1,3}|Tp|ThS|TS)|^\s*[\dIVXa-zđ.]{1,8})$")
 _EDGE = " \t\n,;:-–—"
 _PURPOSE = re.compile(r"\s(?:để|nhằm)\s")
+_LABEL = re.compile(r"^\s*(?:[-–—+•]\s*|\(?(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[a-zđ])[.)]\s+)")
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ def find_deadlines(ctx: Context) -> list[Deadline]:
             lo = group[k - 1].end if k else clause.start
             hi = group[k + 1].start if k + 1 < len(group) else clause.end
             out.append(_deadline(ctx, g, cue, clause, _Span(lo, hi), sentences))
-    out.extend(d for d in table_deadlines(doc, g, years.default, _implicit_issuer(ctx, g))
+    out.extend(d for d in table_deadlines(doc, g, years.default, _implicit_issuer(ctx, g),
+                                          lambda name: _canonical(ctx, name))
                if not _excluded_section(doc, d.provenance.start, g, years))
     out.sort(key=lambda d: d.provenance.start)
     return out
@@ -177,10 +180,10 @@ def _label_cues(text: str, g: Grammar, years: _Years) -> list[_Cue]:
             if iso:
                 out.append(_Cue(rule_abs, m.start(), m.end() + d.end(), date=iso))
             continue
-        if g.label_completion.search(m.group(0)):
-            p = next((m for rx in (g.quarter, g.month, g.half, g.year) if (m := rx.search(value))), None)
-            if p and p.start() < 25:
-                out.append(_Cue(rule_end, m.start(), m.end() + p.end()))
+        kinds = (g.quarter, g.month, g.half) + ((g.year,) if g.label_completion.search(m.group(0)) else ())
+        p = next((found for rx in kinds if (found := rx.search(value))), None)
+        if p and p.start() < 25:
+            out.append(_Cue(rule_end, m.start(), m.end() + p.end()))
     return out
 
 
@@ -289,11 +292,12 @@ def _deadline(ctx: Context, g: Grammar, cue: _Cue, clause: _Span, region: _Span,
         action, subject = _action(doc.text, g, cue, clause)
     sentence = sentences.at(cue.start)
     if action and sentence and g.verbs["completion"].fullmatch(action):
-        # "Tổ chức điều tra ...; hoàn thành trong quý IV": what is completed is the sentence's duty
+        # "Kiện toàn Ban ..., hoàn thành trong quý II": what is completed is the sentence's duty
         first = find_verb(doc.text, g, sentence.start, cue.start)
-        if first is not None and first.start() < clause.start:
+        done = doc.text.rfind(action, sentence.start, cue.start)
+        if first is not None and first.start() < done:
             action = " ".join(doc.text[first.start():cue.start].split()).strip(_EDGE + " .")[:MAX_TEXT]
-    agency = _agency(ctx, g, cue, subject, sentences)
+    agency = _agency(ctx, g, cue, [subject, _clause_subject(doc.text, g, clause)], sentences)
     return Deadline(
         kind=kind,
         date=cue.date if kind == "absolute" else None,
@@ -352,7 +356,16 @@ def _action(text: str, g: Grammar, cue: _Cue, region: _Span) -> tuple[str | None
     colon = text.rfind(": ", region.start, cue.start)
     if colon != -1 and colon - region.start < 100:
         region = _Span(colon + 2, region.end)
-    if _trailing(cue, region, text):
+    trailing = _trailing(cue, region, text)
+    found = _verb_phrase(text, g, cue, region, trailing)
+    if found[0] is None:  # "Căn cứ ..., trước ngày 15/3 các đơn vị gửi ...": the verb is on the other side
+        found = _verb_phrase(text, g, cue, region, not trailing)
+    return found
+
+
+def _verb_phrase(text: str, g: Grammar, cue: _Cue, region: _Span,
+                 trailing: bool) -> tuple[str | None, str | None]:
+    if trailing:
         lo, hi = region.start, cue.start
         first = find_verb(text, g, lo, hi)
         if first is None:
@@ -391,11 +404,22 @@ def _action(text: str, g: Grammar, cue: _Cue, region: _Span) -> tuple[str | None
 # -- who is bound ----------------------------------------------------------------------------
 
 
-def _agency(ctx: Context, g: Grammar, cue: _Cue, subject: str | None, sentences: _Spans) -> str | None:
+def _clause_subject(text: str, g: Grammar, clause: _Span) -> str | None:
+    """The words before the clause's first verb (after a run-in heading)."""
+    colon = text.find(": ", clause.start, clause.end)
+    lo = colon + 2 if colon != -1 and colon - clause.start < 100 else clause.start
+    verb = find_verb(text, g, lo, clause.end)
+    return text[lo:verb.start()] if verb else None
+
+
+def _agency(ctx: Context, g: Grammar, cue: _Cue, subjects: list[str | None],
+            sentences: _Spans) -> str | None:
+    """Who is bound: the cue's own subject, the clause's, the sentence's addressee, the heading, the issuer."""
     doc = ctx.document
-    named = _subject(subject, g)
-    if named:
-        return _canonical(ctx, named)
+    for subject in subjects:
+        named = _subject(subject, g)
+        if named:
+            return _canonical(ctx, named)
     sentence = sentences.at(cue.start)
     if sentence is not None:
         head = doc.text[sentence.start:cue.start]
@@ -413,7 +437,7 @@ def _subject(words: str | None, g: Grammar) -> str | None:
     """The addressee among the words before a verb: "giữa nhiệm kỳ, Sở Công Thương" -> "Sở Công Thương"."""
     if not words:
         return None
-    words = g.addressee.sub(" ", words)  # "Yêu cầu X và đề nghị Y" -> "X và Y"
+    words = g.addressee.sub(" ", _LABEL.sub("", words))  # "Yêu cầu X và đề nghị Y" -> "X và Y"
     if len(words) > 200:
         return None
     starts = [0] + [m.end() for m in re.finditer(r",\s*", words)]
@@ -440,7 +464,7 @@ def _addressee(head: str, g: Grammar) -> str | None:
 
 def _heading_agency(ctx: Context, g: Grammar, sec: Section) -> str | None:
     """ "2. Công an tỉnh:", "c) Đề nghị Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh:"."""
-    title = sec.title.split(":")[0]
+    title = re.sub(r"\([^)]*\)", " ", sec.title.split(":")[0])  # "Sở ... (cơ quan thường trực)"
     title = g.heading_prefix.sub("", title)
     title = g.heading_suffix.sub("", title).strip(_EDGE + " .")
     if not title or len(title) > 160 or not g.agency_heads.search(title):

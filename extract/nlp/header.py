@@ -28,6 +28,7 @@ from ..normalize import collapse_ws, fold, fold_key
 from ..paths import MODELS
 from . import citation_patterns as cp
 from .base import Context, provenance
+from .folding import fold_chars
 from .places import Province, find_provinces, province_named, provinces
 from .topics import classify_topics
 
@@ -42,16 +43,7 @@ def _lex() -> dict:
     return yaml.safe_load(Path(MODELS, "header", "header.yaml").read_text(encoding="utf-8"))
 
 
-def fold_chars(text: str) -> str:
-    """``fold`` character by character, so offsets in the folded copy are offsets in the text."""
-    out = []
-    for ch in text:
-        f = fold(ch)
-        out.append(f[0] if len(f) >= 1 else " ")
-    return "".join(out)
-
-
-def _phrase_rx(phrases: list[str], flags: int = 0) -> str:
+def _phrase_rx(phrases: list[str]) -> str:
     """Folded phrases as an alternation, longest first, any whitespace between words."""
     items = sorted({fold_key(p) for p in phrases}, key=len, reverse=True)
     return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in items)
@@ -69,7 +61,6 @@ class _Found:
 # --- zone ----------------------------------------------------------------------------------
 
 _MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam")
-_MOTTO2 = re.compile(r"doc\s+lap\s*[-–]\s*tu\s+do\s*[-–]\s*hanh\s+phuc")
 
 
 def _anchor(folded: str) -> int:
@@ -80,7 +71,8 @@ def _anchor(folded: str) -> int:
 
 # --- number --------------------------------------------------------------------------------
 
-_NUMBER_FIELD = re.compile(r"(?<![^\W_])s[oố]\s*[:.]\s*", re.IGNORECASE)
+# "Số: 27/KH-UBND" anywhere in the header zone; "Số 35-NQ/TU" (party style, no colon) at a line start
+_NUMBER_FIELD = re.compile(r"(?<![^\W_])(?i:s[oố])\s*[:.]\s*|(?:^|(?<=\n)|(?<=\|))[ \t]*(?:Số|SỐ)[ \t]+(?=\d)")
 _SERIAL = re.compile(r"[ \t]*(?P<serial>[^\s/|]*)[ \t]*(?P<sym>/[ \t]*[^\s|,;]+)?")
 
 
@@ -99,12 +91,14 @@ def _parse_number_field(field: str) -> tuple[str | None, str | None]:
         return None, None
     if not serial:
         return None, sym
+    if re.fullmatch(r"\d+[a-z]?-[^\W\d_][\w]*", serial):  # party style: 35-NQ/TU
+        return serial + sym, serial[serial.index("-"):] + sym
     if not re.fullmatch(r"\d+[a-zA-Z]?(?:\.\d+)?", serial):
         return None, sym  # OCR junk where a handwritten number was: never guess
     return serial + sym, sym
 
 
-def _read_number(doc: Document, folded: str, anchor: int) -> tuple[_Found | None, str | None]:
+def _read_number(doc: Document, anchor: int) -> tuple[_Found | None, str | None]:
     """The number field: (found number or None, its symbol part)."""
     span = doc.header.number
     if span is None:
@@ -137,16 +131,25 @@ _PLACE_DATE = re.compile(
 )
 
 
+_WEEKDAY = re.compile(r"\s*(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cập\s+nhật|ngày\s+đăng)", re.IGNORECASE)
+
+
 def _read_place_date(doc: Document, anchor: int) -> tuple[_Found | None, str | None]:
     """((iso date or None, year) found, place as written)."""
     span = doc.header.place_date
     text = doc.text
+    if span is not None and (_WEEKDAY.match(span.text) or span.start < anchor - 600):
+        span = None  # a web page's own date line, not the document's
     if span is not None:
         m = _PLACE_DATE.search(span.text) or WORDED_DATE.search(span.text)
         base = span.start
     else:
-        lo, hi = max(0, anchor - 600), min(len(text), anchor + ZONE)
-        m = _PLACE_DATE.search(text, lo, hi)
+        # after the motto first (a web page's own date may sit above the document)
+        m = None
+        for lo, hi in ((anchor, min(len(text), anchor + ZONE)), (max(0, anchor - 600), anchor)):
+            m = next((c for c in _PLACE_DATE.finditer(text, lo, hi) if not _WEEKDAY.match(c.group("place"))), None)
+            if m:
+                break
         base = 0
     if not m:
         return None, None
@@ -263,10 +266,10 @@ def _read_type_and_title(doc: Document, anchor: int, folded: str) -> tuple[_Foun
         if len(pieces) > 10:
             break
     title_parts: list[tuple[int, str]] = []
-    for start, line in pieces:
-        line = _cut_at_body(line)
+    for start, whole in pieces:
+        line = _cut_at_body(whole)
         f = fold_key(line)
-        if line.startswith("(") or _title_stop_rx().match(f) or re.match(r"^[IVX]+\.|^\d+\.", line):
+        if line.startswith("(") or _title_stop_rx().match(f) or re.match(r"^(?:[IVXLC]+|\d+|[A-ZĐ])[.)]\s", line):
             break
         if _is_junk(line):
             if title_parts:
@@ -279,8 +282,8 @@ def _read_type_and_title(doc: Document, anchor: int, folded: str) -> tuple[_Foun
             if not (line[:1].islower() or (first_caps and _is_caps(line))):
                 break
         title_parts.append((start, line))
-        if len(" ".join(p[1] for p in title_parts)) > 400:
-            break
+        if len(line) < len(whole) or len(" ".join(p[1] for p in title_parts)) > 400:
+            break  # the body starts on this line
     if not title_parts:
         return type_found, None
     t_start = title_parts[0][0]
@@ -353,7 +356,7 @@ def _split_units(block: str) -> list[tuple[int, int]]:
 _RIGHT_COLUMN = re.compile(
     r"CỘNG\s*HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
     r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+[Pp]húc"
-    r"|(?:Số|SỐ)\s*:[^\n|]*"
+    r"|(?:Số|SỐ)\s*:[^\n|]*|(?:^|(?<=\n))[ \t]*(?:Số|SỐ)[ \t]+\d+-[^\n|]*"
     r"|[^\W\d_][^\n|,;:]{1,40}?,\s*ngày\s*\d{0,2}\s*tháng\s*\d{0,2}\s*năm\s*\d{4}"
     r"|[-_=*]{3,}",
     re.IGNORECASE,
@@ -401,7 +404,7 @@ def _canonical_head(name: str) -> str:
 
 def _expand_abbrev(text: str) -> str:
     """Header abbreviations (UBND, HĐND, BCĐ, ...) written out."""
-    table = {**cp._issuer_lexicon()["abbreviations"]}
+    table = cp.issuer_abbreviations()
     return " ".join(table.get(w.strip(","), w) if w.strip(",") in ("UBND", "HĐND", "BCĐ", "UBMTTQ", "MTTQ")
                     else w for w in text.split())
 
@@ -436,6 +439,9 @@ def _align_abbreviation(caps_name: str, text: str) -> str | None:
     return None
 
 
+_PLACE_WORDS = frozenset({"tinh", "huyen", "quan", "xa", "phuong", "thi xa", "thi tran", "thanh pho"})
+
+
 def _case_unit(name: str) -> str:
     """An all-caps unit name in the usual casing ("SỞ CÔNG THƯƠNG" -> "Sở Công thương")."""
     if not _is_caps(name):
@@ -443,14 +449,18 @@ def _case_unit(name: str) -> str:
     words = name.split()
     out = []
     cap_next = True
-    for w in words:
+    place = False  # after "TỈNH", "HUYỆN", ... every word is part of a place name
+    for k, w in enumerate(words):
         if any(ch.isdigit() for ch in w) or "/" in w:
             out.append(w)
-        elif cap_next:
+        elif cap_next or place:
             out.append(w[:1] + w[1:].lower())
         else:
             out.append(w.lower())
         cap_next = w in ("-", "–", "VÀ") or w.endswith(",") or w in ("SỞ", "BỘ", "CỤC", "Sở", "Bộ", "Cục")
+        pair = fold(" ".join(words[max(0, k - 1):k + 1]))
+        nxt = fold(words[k + 1]) if k + 1 < len(words) else ""
+        place = place or ((fold(w) in _PLACE_WORDS or pair in _PLACE_WORDS) and nxt != "hoi")  # not "XÃ HỘI"
     s = " ".join(out)
     rx, table = _proper_rx()
     s = rx.sub(lambda m: table[m.group(0)], s)
@@ -509,7 +519,7 @@ def _issuer_from_symbol(sym: str | None) -> str | None:
     if not sym or "-" not in sym:
         return None
     auth = sym.rsplit("-", 1)[1]
-    table = cp._issuer_lexicon()["abbreviations"]
+    table = cp.issuer_abbreviations()
     name = table.get(auth)
     if name in ("Ủy ban nhân dân", "Hội đồng nhân dân"):
         return name + " tỉnh"
@@ -566,9 +576,6 @@ def _name_after(text: str, after: int) -> re.Match[str] | None:
     return None
 
 
-_NAME_LINE = re.compile(r"(?m)^[ \t*]*(?P<name>[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})[ \t*]*$")
-
-
 _NAME_AT_EOL = re.compile(
     rf"(?P<name>(?<![^\W_]){_FIRST}(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){{1,4}})[ \t*.]*$", re.MULTILINE)
 _PARTIAL_AT_EOL = re.compile(
@@ -576,15 +583,21 @@ _PARTIAL_AT_EOL = re.compile(
 _ANNEX = re.compile(r"(?m)^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ\s+biểu|BIỂU\s+MẪU|Biểu\s+\d)")
 
 
-def _known_name(text: str, tail: str) -> re.Match[str] | None:
+def _known_name(text: str, tail: str) -> str | None:
     """A full name elsewhere in the document that ends with ``tail`` ("Văn Thuân" ->
     "Hoàng Văn Thuân"): mends a family name OCR garbled in the signature block."""
-    rx = re.compile(r"(?<![^\W_])(?P<name>[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)?[ \t]+"
+    rx = re.compile(r"(?<![^\W_])(?P<name>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]+){1,3}"
                     + r"[ \t]+".join(map(re.escape, tail.split())) + r")(?![^\W_])")
     for m in rx.finditer(text):
-        if fold(m.group("name").split()[0]) in _surnames():
-            return m
+        words = m.group("name").split()
+        while words and fold(words[0]) in _HONORIFICS:
+            words = words[1:]
+        if len(words) > len(tail.split()) and fold(words[0]) in _surnames():
+            return " ".join(words)
     return None
+
+
+_HONORIFICS = frozenset({"ong", "ba", "anh", "chi", "dong"})
 
 
 def _read_signer(doc: Document, body_end: int) -> tuple[_Found | None, _Found | None]:
@@ -624,7 +637,7 @@ def _read_signer(doc: Document, body_end: int) -> tuple[_Found | None, _Found | 
             for m in _PARTIAL_AT_EOL.finditer(text, body_end, hi):
                 known = _known_name(text, m.group("tail"))
                 if known is not None:
-                    name = _Found(known.group("name"), m.start("tail"), m.end("tail"))
+                    name = _Found(known, m.start("tail"), m.end("tail"))
                     break
     if name is None:
         return None, None
@@ -721,7 +734,7 @@ def find_metadata(ctx: Context) -> Metadata:
         prov[field] = provenance(doc, found.start, found.end)
         return found.value
 
-    number_found, symbol = _read_number(doc, folded_head, anchor)
+    number_found, symbol = _read_number(doc, anchor)
     number = keep("number", number_found)
     date_found, place = _read_place_date(doc, anchor)
     date_value = keep("issued_date", date_found)
@@ -739,7 +752,8 @@ def find_metadata(ctx: Context) -> Metadata:
         if units:
             s, e = units[-1]
             caps = block.text[s:e]
-            unit = _align_abbreviation(caps, text[block.end:]) if re.search(r"\b[A-ZĐ]{4,}\b", caps) else None
+            unit = (_align_abbreviation(caps, text[block.end:block.end + 6000])
+                    if re.search(r"\b[A-ZĐ]{4,}\b", caps) else None)
             unit = _canonical_head(unit or _case_unit(_expand_abbrev(collapse_ws(caps))))
             issuer = _with_province(unit, province)
             if len(units) > 1 and re.match(rf"(?:{_phrase_rx(_lex()['temporary_units'])})(?![a-z])", fold(caps)):

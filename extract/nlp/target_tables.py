@@ -138,7 +138,8 @@ def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell
     single = header_rows[0] if len(header_rows) == 1 and len(header_rows[0]) == width \
         and not any(fold(c.text) in groups for c in header_rows[0]) else None
     leaves = _leaves(header, cues)
-    label_header = fold(header_rows[-1][_label_col(header_rows[-1])].text) if header_rows else ""
+    last = header_rows[-1] if header_rows else []
+    label_header = fold(last[_label_col(last)].text) if last else ""
     localities = label_header in {fold(h) for h in cues["locality_headers"]} \
         or sum(bool(_PLACE.match(p.label.text)) for p in parsed if p) >= 2
     out: list[Target] = []
@@ -146,6 +147,8 @@ def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell
         if found is None:
             continue
         spans = [(c.start, c.end) for c in row if c.start is not None]
+        if not spans:
+            continue  # cells without offsets: nothing to point back to
         text = doc.text[spans[0][0]:spans[-1][1]][:_MAX_TEXT]
         label = found.label.text.strip()
         for position, cell, fig in found.figures:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..document import Document
 from ..normalize import fold
 from ..paths import MODELS
+from .folding import fold_chars
 
 _SENTENCE = re.compile(r"[^\n.;!?]+")
 
@@ -44,7 +45,7 @@ def topic_counts(text: str) -> dict[str, int]:
     """How many sentences of a text mention each topic (passing mentions left out)."""
     passing, agencies = _noise_rx()
     counts: dict[str, int] = {}
-    for sentence in _SENTENCE.finditer(fold(text)):
+    for sentence in _SENTENCE.finditer(fold_chars(text)):
         f = sentence.group(0)
         if passing.search(f):
             continue
@@ -63,4 +64,4 @@ def classify_topics(document: Document, title: str | None) -> list[str]:
     top = max(counts.values(), default=0)
     found = {name for name, rx in _topic_rx().items() if rx.search(title_f)}
     found |= {name for name, n in counts.items() if n >= lex["min_mentions"] and n >= lex["min_share"] * top}
-    return [name for name in lex["topics"] if name in found]
+    return [name for name in lex.get("report", lex["topics"]) if name in found]

@@ -76,8 +76,32 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
 
 # --- the text layer of one page ----------------------------------------------------------------
 
+_L, _B, _R, _T = (ctypes.c_double() for _ in range(4))  # reused: this is the hot path
+
+
 def _box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
-    return textpage.get_charbox(index)  # left, bottom, right, top; PDF units, y up
+    """Left, bottom, right, top of one character; PDF units, y up."""
+    pdfium_c.FPDFText_GetCharBox(textpage.raw, index, _L, _R, _B, _T)
+    return _L.value, _B.value, _R.value, _T.value
+
+
+def _has_wide_gap(textpage: pdfium.PdfTextPage, first: int, count: int, gap: float) -> bool:
+    """Whether pdfium's text rectangles of these characters leave a gap wider than ``gap``:
+    a cheap test (one rectangle per text run) before looking for the gap char by char."""
+    rects = pdfium_c.FPDFText_CountRects(textpage.raw, first, count)
+    if rects < 2:
+        return False
+    spans = []
+    for k in range(rects):
+        pdfium_c.FPDFText_GetRect(textpage.raw, k, _L, _T, _R, _B)
+        spans.append((_L.value, _R.value))
+    spans.sort()
+    reach = spans[0][1]
+    for left, right in spans[1:]:
+        if left - reach > gap:
+            return True
+        reach = max(reach, right)
+    return False
 
 
 def _is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
@@ -94,12 +118,12 @@ def _is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
     return b"bold" in lowered or b"black" in lowered or b"heavy" in lowered
 
 
-_LINE = re.compile(r"([^\r\n\ufffe\x02]*)(\r\n|[\ufffe\x02]|$)")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|$)")
 
 
 def _segments(textpage: pdfium.PdfTextPage, text: str, start: int, height: float) -> list[PlacedLine]:
     """One pdfium line (``text``, its first char at index ``start``) as segments split at
-    column gaps. A trailing U+FFFE is pdfium's mark for a hyphen that ended the line."""
+    column gaps."""
     stripped = text.strip()
     first = start + len(text) - len(text.lstrip())
     last = start + len(text.rstrip()) - 1
@@ -108,7 +132,7 @@ def _segments(textpage: pdfium.PdfTextPage, text: str, start: int, height: float
     top, bottom = max(t1, t2), min(b1, b2)
     em = max(top - bottom, 1.0)
     cuts = []
-    if " " in stripped and r2 - l1 > 8 * em:
+    if " " in stripped and r2 - l1 > 8 * em and _has_wide_gap(textpage, first, last - first + 1, GAP_EMS * em):
         for match in re.finditer(r"\s+", stripped):
             before, after = first + match.start() - 1, first + match.end()
             if (_box(textpage, after)[0] - _box(textpage, before)[2] > GAP_EMS * em
@@ -131,21 +155,20 @@ def _segments(textpage: pdfium.PdfTextPage, text: str, start: int, height: float
     return segments
 
 
-def _text_rows(textpage: pdfium.PdfTextPage, height: float) -> list[list[PlacedLine]]:
-    """The page's lines in content-stream order, each as its column segments."""
-    text = textpage.get_text_range()
+def _text_rows(textpage: pdfium.PdfTextPage, text: str, height: float) -> list[list[PlacedLine]]:
+    """The page's lines (``text`` is its text range) in content-stream order, each as its
+    column segments."""
     if len(text) != textpage.count_chars():
         # Characters outside the BMP shift indexes: no geometry, lines in stream order.
         raw = [line for line in text.splitlines() if line.strip()]
         return [[PlacedLine(_clean(line), 0, i, 0, i + 1)] for i, line in enumerate(raw)]
     rows: list[list[PlacedLine]] = []
     for match in _LINE.finditer(text):
-        body, end = match.groups()
+        line = match.group(1)
         if not match.group(0):
             break
-        line = body + (end if end in ("\ufffe", "\x02") else "")
         if line.strip():
-            segments = [seg for seg in _segments(textpage, line, match.start(), height)]
+            segments = _segments(textpage, line, match.start(), height)
             for seg in segments:
                 seg.text = _clean(seg.text)
             segments = [seg for seg in segments if seg.text]
@@ -155,6 +178,9 @@ def _text_rows(textpage: pdfium.PdfTextPage, height: float) -> list[list[PlacedL
 
 
 def _clean(text: str) -> str:
+    # pdfium marks a hyphen that ended a visual line (U+FFFE, or 0x02) and joins the next line
+    # on: "16/GĐN-" + "TDTL" is one code. Vietnamese words are never hyphenated across
+    # lines, so the hyphen is real and the join without a space is the text as written.
     return _CONTROL.sub("", text.replace("\ufffe", "-").replace("\x02", "-")).strip()
 
 
@@ -222,7 +248,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, raw: RawDocument, path: str)
                     result.rows = [[PlacedLine(line, 0, 12 * i, 0, 12 * i + 10)]
                                    for i, line in enumerate(lines) if line]
             else:
-                result.rows = _text_rows(textpage, height)
+                result.rows = _text_rows(textpage, text, height)
         finally:
             textpage.close()
         return result
@@ -293,6 +319,37 @@ def _digital_blocks(page: _Page) -> list[RawBlock]:
     return blocks
 
 
+def _join_continued_tables(per_page: dict[int, list[RawBlock]]) -> None:
+    """A table that runs over a page break comes back from pdfplumber as two tables: when a
+    page ends with a table and the next page starts with one of as many columns, the second
+    is the first's continuation. Its rows join the first table (so they keep its header row),
+    a header repeated on the new page is dropped, and a row cut in two by the break (its first
+    cell, the row number, empty) is glued back to the row it continues."""
+    def content(blocks: list[RawBlock]) -> list[RawBlock]:
+        return [b for b in blocks if b.kind == "table" or b.text]
+
+    open_table: RawBlock | None = None
+    previous = None
+    for number in sorted(per_page):
+        blocks = content(per_page[number])
+        if open_table is not None and previous == number - 1 and blocks and blocks[0].kind == "table":
+            first, second = open_table, blocks[0]
+            if first.rows and second.rows and max(map(len, second.rows)) == max(map(len, first.rows)):
+                rows = [list(row) for row in second.rows]
+                if rows[0] == first.rows[0]:
+                    rows = rows[1:]  # the header row printed again on the new page
+                if rows and not rows[0][0].strip():
+                    last = first.rows[-1]
+                    first.rows[-1] = [" ".join(p for p in (a, b) if p) for a, b in zip(last, rows[0])]
+                    rows = rows[1:]
+                first.rows.extend(rows)
+                per_page[number].remove(second)
+                blocks = blocks[1:]
+        if blocks:
+            open_table = blocks[-1] if blocks[-1].kind == "table" else None
+        previous = number
+
+
 # --- the reader ----------------------------------------------------------------------------------
 
 def _render(pdf: pdfium.PdfDocument, numbers: list[int], dpi: int) -> Iterator[tuple[int, Image.Image, float]]:
@@ -327,6 +384,7 @@ def read_pdf(data: bytes, path: str, settings: ParseSettings) -> RawDocument:
         _find_tables(data, digital)
 
         per_page: dict[int, list[RawBlock]] = {p.number: _digital_blocks(p) for p in digital}
+        _join_continued_tables(per_page)
         scanned = [p.number for p in pages if p.ocr_reason is not None]
         garbled = [p.number for p in pages if p.ocr_reason == "garbled"]
         if garbled:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TONES = set("\u0300\u0301\u0303\u0309\u0323")
 _MODIFIERS = set("\u0302\u0306\u031b")  # circumflex, breve, horn
@@ -52,6 +53,7 @@ class TextScore:
         return self.good / judged if judged else 1.0
 
 
+@lru_cache(maxsize=1 << 16)  # syllables repeat: most words of a page were seen before
 def _word_kind(word: str) -> int:
     """1 for a Vietnamese syllable, -1 for a word no Vietnamese text has, 0 for undecided."""
     if not (word.islower() or word.isupper() or word.istitle()):
