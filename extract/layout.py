@@ -10,11 +10,13 @@ cells joined by " | ". ``extract.outline`` then labels the blocks and builds the
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from .document import Block, Document, Page, Source, Table
 from .normalize import clean_text
+from .paths import CORPORA
 from .parse.raw import RawDocument
 
 CELL_SEP = " | "
@@ -77,21 +79,21 @@ CONNECTORS = frozenset(
 # Hyphenated names split before their dash: "Sở Lao động / - Thương binh và Xã hội".
 _COMPOUND_HEADS = frozenset(("lao động", "văn hóa", "kinh tế", "phát thanh", "độc lập", "tự do", "thu"))
 
-# Place names often split across two lines ("Quảng / Ninh, ngày ..."). Two-syllable names of
-# provinces and large cities; a line ending in the first half continues with the second.
-_NAME_BIGRAMS = frozenset(
-    tuple(name.lower().split()[i : i + 2])
-    for name in """Hà Nội;Hồ Chí Minh;Hải Phòng;Đà Nẵng;Cần Thơ;An Giang;Bà Rịa;Vũng Tàu;Bắc Giang;
-    Bắc Kạn;Bạc Liêu;Bắc Ninh;Bến Tre;Bình Định;Bình Dương;Bình Phước;Bình Thuận;Cà Mau;Cao Bằng;
-    Đắk Lắk;Đắk Nông;Điện Biên;Đồng Nai;Đồng Tháp;Gia Lai;Hà Giang;Hà Nam;Hà Tĩnh;Hải Dương;
-    Hậu Giang;Hòa Bình;Hưng Yên;Khánh Hòa;Kiên Giang;Kon Tum;Lai Châu;Lâm Đồng;Lạng Sơn;Lào Cai;
-    Long An;Nam Định;Nghệ An;Ninh Bình;Ninh Thuận;Phú Thọ;Phú Yên;Quảng Bình;Quảng Nam;Quảng Ngãi;
-    Quảng Ninh;Quảng Trị;Sóc Trăng;Sơn La;Tây Ninh;Thái Bình;Thái Nguyên;Thanh Hóa;Thừa Thiên Huế;
-    Tiền Giang;Trà Vinh;Tuyên Quang;Vĩnh Long;Vĩnh Phúc;Yên Bái;Việt Nam;Hạ Long;Cẩm Phả;Uông Bí;
-    Móng Cái;Long Xuyên;Phan Rang;Tháp Chàm;Nha Trang;Buôn Ma Thuột;Pleiku;Quy Nhơn;Mặt Trận Tổ Quốc""".replace("\n", "").split(";")
-    for i in range(max(1, len(name.split()) - 1))
-    if len(name.split()) >= 2
-)
+# Place names often split across two lines ("Quảng / Ninh, ngày ..."): a line ending in the
+# first syllable of a name continues with the next. Names come from the gazetteers.
+def _name_bigrams() -> frozenset[tuple[str, ...]]:
+    gaz = CORPORA / "gazetteers"
+    names = [p["name"] for p in json.loads((gaz / "provinces.json").read_text(encoding="utf-8"))["provinces"]]
+    names += [line.strip() for line in (gaz / "place_names.txt").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    return frozenset(
+        tuple(words[i : i + 2])
+        for words in (clean_text(n).lower().split() for n in names)
+        for i in range(len(words) - 1)
+    )
+
+
+_NAME_BIGRAMS = _name_bigrams()
 
 _HEADING_MAX = 160  # a numbered line longer than this is a sentence, not a heading
 

@@ -8,7 +8,6 @@ between formats by nature, the words must not.
 from __future__ import annotations
 
 import difflib
-import importlib.util
 from functools import lru_cache
 
 import pytest
@@ -19,7 +18,6 @@ from kehoach.extract.paths import CORPORA
 
 SEEDS = sorted((CORPORA / "seeds").glob("*.txt"))
 RENDERED = CORPORA / "rendered"
-HAVE_PDF_READER = importlib.util.find_spec("kehoach.extract.parse.pdf") is not None
 
 
 @lru_cache(maxsize=None)
@@ -63,26 +61,6 @@ def test_docx_keeps_tables_and_pages(seed):
     assert len(got.pages) == 1 + annexes
 
 
-# Known differences, each a reader gap rather than a rendering accident. Strict: when a fix
-# lands the test passes, XPASS fails, and the entry must go.
-PDF_GAPS = {
-    "001_8da94503c03abd19": (
-        "PDF reading: (1) a hyphen that ends a line inside a code comes back with a space "
-        "('NQ-' + 'HĐND' -> 'NQ- HĐND', 'LĐTBXH- PCTNXH'); (2) a table row split across a page "
-        "break becomes the first row of a new table, so its cells' text is cut in two"
-    ),
-}
-
-
-def _pdf_case(seed):
-    gap = PDF_GAPS.get(seed.stem)
-    marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
-    return pytest.param(seed, id=seed.stem, marks=marks)
-
-
-@pytest.mark.skipif(
-    not HAVE_PDF_READER, reason="extract/parse/pdf.py (the PDF text-layer reader) is not written yet"
-)
-@pytest.mark.parametrize("seed", [_pdf_case(s) for s in SEEDS])
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_digital_pdf_reads_like_the_text_copy(seed):
     _check(seed, ".pdf")
