@@ -19,10 +19,7 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium

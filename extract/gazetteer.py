@@ -106,9 +106,11 @@ class Gazetteer:
         # the centrally run cities write "thành phố" where provinces write "tỉnh": "Công an thành
         # phố", "Ủy ban nhân dân thành phố Cần Thơ"; open, since "Ủy ban nhân dân thành phố Hạ
         # Long" is a district-level city of a province
+        self._city_index: dict[str, AgencyEntry] = {}
         for key, entry in city:
-            self._index.setdefault(key, entry)
-            self._add(self._root, key.split(), (entry, None, True, True))
+            if key not in self._index:
+                self._city_index.setdefault(key, entry)
+                self._add(self._root, key.split(), (entry, None, True, True))
         self._keys = list(self._index)
 
     @staticmethod
@@ -132,6 +134,11 @@ class Gazetteer:
         for candidate in (key, bare, no_tinh):
             if candidate in self._index:
                 return self._index[candidate].name, 100.0
+        # "Công an thành phố", "UBND thành phố Cần Thơ"; not "UBND thành phố Ninh Bình", a
+        # province's own city
+        place = key[len(bare):].split()
+        if key in self._city_index or (bare in self._city_index and self._walk(self._cities, place) == len(place)):
+            return self._city_index[bare].name, 100.0
         if len(bare) < _MIN_FUZZY_LEN:
             return None
         best = process.extractOne(bare, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -184,7 +191,8 @@ class Gazetteer:
         n = len(words)
         # joinable[i]: word i+1 may continue a name that includes word i
         gaps = [folded[words[i][1]:words[i + 1][0]] for i in range(n - 1)]
-        joinable = [not g.strip(_GAP_CHARS) for g in gaps] + [False]
+        # "Tòa.án": a stop with no space after it is OCR noise inside a name, not a sentence end
+        joinable = [not g.strip(_GAP_CHARS) or g == "." for g in gaps] + [False]
         spaced = [not g.strip(" ") for g in gaps] + [False]
         out: list[GazMatch] = []
         i = 0

@@ -135,6 +135,11 @@ def _last_word(text: str) -> str:
     return parts[-1].strip(",;:.()\"'“”") if parts else ""
 
 
+def _ends_clause(text: str) -> bool:
+    """A line ending in . ; : ! ? has finished its phrase ("... chuyển đổi số." then "2. ...")."""
+    return text.rstrip().endswith((".", ";", ":", "!", "?"))
+
+
 def _first_word(text: str) -> str:
     parts = text.split(None, 1)
     return parts[0].strip(",;:.()\"'“”") if parts else ""
@@ -196,7 +201,8 @@ def _opens_block(para: _Para, line: str, blank_before: bool) -> bool:
         return False
     kind = _marker_kind(line)
     if kind is not None:
-        if kind in ("arabic", "arabicx") and _last_word(pfold) in ("số", "ngày", "khoản", "điểm", "điều", "tại"):
+        if (kind in ("arabic", "arabicx") and not _ends_clause(prev)
+                and _last_word(pfold) in ("số", "ngày", "khoản", "điểm", "điều", "tại")):
             return False
         return True
     if STRONG.match(line) or is_doc_type(line) or is_doc_type(prev):
@@ -225,7 +231,7 @@ def _opens_block(para: _Para, line: str, blank_before: bool) -> bool:
     if line_upper and len(line.split()) >= 2:
         return True  # a capitals line after body text is a heading
     last = _last_word(prev).lower()
-    if last in CONNECTORS:
+    if last in CONNECTORS and not _ends_clause(prev):
         return False
     # A short numbered heading ("1. Mục tiêu chung", "4. Sở Giáo dục và Đào tạo") never takes
     # the capitalised body line after it.

@@ -88,6 +88,7 @@ class Target:
     text: str  # the sentence or bullet, <= 300 characters
     provenance: Provenance  # span of the quantity itself; text is the sentence around it
     confidence: float = 1.0
+    note: str | None = None  # a judgement the reading made ("khoảng" -> "="), as in the gold
 
 
 @dataclass

@@ -209,13 +209,18 @@ def find_quantities(text: str, words: bool = True) -> list[Quantity]:
                 continue
             if (_RATIO_SEP.fullmatch(gap) and not a.percent and not b.percent and not a.words
                     and not b.words and 0 < a.value <= b.value and not _slash_follows(text, b.end)
-                    and not re.search(r"[/-][ \t]*$", text[max(0, a.start - 3):a.start])):
+                    and not _GLUED_BEFORE.search(text, max(0, a.start - 4), a.start)):
                 out.append(Quantity(a.value, None, a.start, b.end, False, ratio_of=b.value))
                 i += 2
                 continue
         out.append(Quantity(a.value, None, a.start, a.end, a.percent, a.words))
         i += 1
     return out
+
+
+# "36-CT/TW 12/2020", "NQ/15/20": a slash or dash glued to a word before the first number makes
+# it a piece of a reference; a list dash at the start of a line ("- 102/102 xã") does not.
+_GLUED_BEFORE = re.compile(r"(?:[^\W_]|/)[/-][ \t]*$")
 
 
 def _slash_follows(text: str, end: int) -> bool:

@@ -33,7 +33,9 @@ def run_ingest(paths: list[Path], db: str | None, workers: int | None, cluster: 
     settings = _settings(timeout_s, workers)
     store = open_store(db)
     try:
-        with open_runner(workers, cluster, settings.timeout_s + HARD_TIMEOUT_GRACE_S, warm_up) as runner:
+        # Parsing and extraction each have the time limit; past both (and a grace), the worker is killed.
+        hard = 2 * settings.timeout_s + HARD_TIMEOUT_GRACE_S
+        with open_runner(workers, cluster, hard, warm_up) as runner:
             summary = ingest(store, paths, runner, settings=settings, reporter=RichReporter(console))
     finally:
         store.close()

@@ -295,6 +295,39 @@ def citations(
                                as_of_2025=as_of_2025, limit=limit))
 
 
+# -- comparison tables (logic in kehoach.compare_cli, kehoach.store.compare and .export) ----
+@app.command()
+def compare(
+    indicator: Optional[list[str]] = typer.Option(None, "--indicator", help="indicator id (kehoach indicators); repeatable"),
+    topic: Optional[str] = typer.Option(None, "--topic", help="every indicator of a topic (ma_tuy, mai_dam, ...)"),
+    province: Optional[list[str]] = typer.Option(None, "--province", help="any old or new name; repeatable"),
+    year: Optional[list[str]] = typer.Option(None, "--year", help="2021 or a period 2016-2020; repeatable"),
+    as_of: Optional[int] = typer.Option(None, "--as-of", help="2025: group old provinces under their 2025 successors"),
+    lang: str = typer.Option("vi", "--lang", help="vi (default) or en"),
+    fmt: str = typer.Option("table", "--format", help="table, md, csv, xlsx or html"),
+    out: Optional[Path] = typer.Option(None, "--out", help="file to write (xlsx needs it)"),
+    table: Optional[list[str]] = typer.Option(None, "--table", help="indicators, years, agencies, national, other; repeatable"),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+) -> None:
+    """Cross-province comparison tables, every figure with its document, page and sentence."""
+    from kehoach.compare_cli import run_compare
+
+    raise typer.Exit(run_compare(db, indicator, topic, province, year, as_of, lang, fmt, out, table, console))
+
+
+@app.command()
+def indicators(
+    lang: str = typer.Option("vi", "--lang", help="vi (default) or en"),
+    rematch: bool = typer.Option(False, "--rematch", help="match every stored target again"),
+    fmt: str = typer.Option("table", "--format", help=_FORMAT_HELP),
+    db: Optional[str] = typer.Option(None, "--db", envvar="KEHOACH_DB", help=_DB_HELP),
+) -> None:
+    """The indicator taxonomy (models/indicators.yaml) and how many stored targets each has."""
+    from kehoach.compare_cli import run_indicators
+
+    raise typer.Exit(run_indicators(db, lang, rematch, fmt, console))
+
+
 def main() -> None:
     app()
 

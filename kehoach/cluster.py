@@ -15,6 +15,7 @@ The program that starts a LocalCluster needs an ``if __name__ == "__main__":`` g
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
@@ -24,8 +25,12 @@ TASKS_PER_THREAD = 2  # tasks in flight per worker thread: enough to keep them b
 
 
 class DaskRunner:
-    def __init__(self, client) -> None:
+    """``imap_unordered`` on a Dask client; ``warm_up`` runs once on every worker before the
+    first task (on the batch's clock, as the process pool's start-up is)."""
+
+    def __init__(self, client, warm_up: Callable[[], None] | None = None) -> None:
         self.client = client
+        self.warm_up = warm_up
 
     def _window(self) -> int:
         threads = sum(self.client.nthreads().values()) or 1
@@ -35,6 +40,14 @@ class DaskRunner:
         from distributed import as_completed
 
         source = iter(tasks)
+        try:  # nothing to do: no warming up either
+            first = next(source)
+        except StopIteration:
+            return
+        source = itertools.chain([first], source)
+        if self.warm_up is not None:
+            self.client.run(self.warm_up)
+            self.warm_up = None
         futures: dict = {}
         pending = as_completed()
 
@@ -83,9 +96,7 @@ def dask_client(spec: str, workers: int | None = None):
 @contextmanager
 def dask_runner(spec: str, workers: int | None = None, warm_up: Callable[[], None] | None = None):
     with dask_client(spec, workers) as client:
-        if warm_up is not None:
-            client.run(warm_up)  # load the pipeline on every worker before timing files
-        yield DaskRunner(client)
+        yield DaskRunner(client, warm_up)
 
 
 __all__ = ["DaskRunner", "dask_client", "dask_runner", "local_cluster"]

@@ -14,11 +14,13 @@ from .batch import Summary
 
 
 class RateColumn(ProgressColumn):
-    """Files per second, averaged by rich over the last samples."""
+    """Files per second since the batch started (skipped files count: they are done too)."""
 
     def render(self, task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("-- files/s" if speed is None else f"{speed:.1f} files/s", style="progress.data.speed")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not elapsed or not task.completed:
+            return Text("-- files/s", style="progress.data.speed")
+        return Text(f"{task.completed / elapsed:.1f} files/s", style="progress.data.speed")
 
 
 class RichReporter:

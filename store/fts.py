@@ -6,9 +6,9 @@ Stored text keeps its diacritics; only the search index and the query are folded
 - SQLite: FTS5 tables (tokenize 'unicode61 remove_diacritics 2') fed with text folded here,
   because FTS5 never folds đ. ``target_fts`` (rowid = target.id) keeps its small content;
   ``document_fts`` (rowid = document.id) is contentless, so a document's text is not stored twice.
-- PostgreSQL: GIN indexes over ``to_tsvector('simple', kehoach_fold(...))``, an SQL function
-  that does the same folding with ``translate`` (no unaccent extension needed), so nothing is
-  stored twice there either.
+- PostgreSQL: generated ``search`` tsvector columns (GIN-indexed) over
+  ``to_tsvector('simple', kehoach_fold(...))``, an SQL function that does the same folding with
+  ``translate`` (no unaccent extension needed); the folded text itself is not stored.
 
 Queries are phrases: the folded words of the query, in order.
 """
@@ -78,16 +78,14 @@ def target_body(subject: str | None, text: str | None) -> str:
 
 
 # -- SQL --------------------------------------------------------------------------------------
-# The PostgreSQL expressions: the same in the indexes (migration 0002, unqualified) and in the
-# queries (qualified by table), so the planner uses the indexes.
-def pg_target_vector(table: str = "") -> str:
-    t = f"{table}." if table else ""
-    return f"to_tsvector('simple'::regconfig, kehoach_fold(coalesce({t}subject, '') || ' ' || {t}text))"
+# The PostgreSQL vectors: expression indexes in migration 0002, generated ``search`` columns
+# from migration 0004 on.
+def pg_target_vector() -> str:
+    return "to_tsvector('simple'::regconfig, kehoach_fold(coalesce(subject, '') || ' ' || text))"
 
 
-def pg_document_vector(table: str = "") -> str:
-    t = f"{table}." if table else ""
-    return f"to_tsvector('simple'::regconfig, kehoach_fold({t}text))"
+def pg_document_vector() -> str:
+    return "to_tsvector('simple'::regconfig, kehoach_fold(text))"
 
 
 def pg_fold_function_sql() -> str:

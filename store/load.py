@@ -95,8 +95,8 @@ def save_parsed_and_extracted(store: Store, document: Document, extraction: Extr
             existing = conn.execute(select(T_DOC.c.id).where(T_DOC.c.sha256 == sha)).scalar()
             if existing is not None:
                 return existing
-            doc_id = _insert_document(conn, store, document, extraction)
-            writer.write_facts(conn, doc_id, document.text, extraction, run_info)
+            doc_id, meta = _insert_document(conn, store, document, extraction)
+            writer.write_facts(conn, doc_id, meta, document.text, extraction, run_info)
             if store.dialect == "sqlite":
                 fts.sqlite_index_document(conn, doc_id, document.text)
     except IntegrityError:
@@ -121,13 +121,12 @@ def replace_extraction(store: Store, document_id: int, extraction: Extraction,
             fts.sqlite_unindex_targets(conn, document_id)
         for table in (T_TARGET, T_ASSIGN, T_DEADLINE, T_CITATION, T_TOPIC):
             conn.execute(delete(table).where(table.c.document_id == document_id))
-        province_id = _province_id(store, extraction.metadata.province)
-        conn.execute(update(T_DOC).where(T_DOC.c.id == document_id)
-                     .values(**_metadata_columns(extraction, province_id)))
+        meta = _metadata_columns(extraction, _province_id(store, extraction.metadata.province))
+        conn.execute(update(T_DOC).where(T_DOC.c.id == document_id).values(**meta))
         # The document's own citation key may have changed: links to it are made again.
         conn.execute(update(T_CITATION).where(T_CITATION.c.cited_document_id == document_id)
                      .values(cited_document_id=None))
-        writer.write_facts(conn, document_id, text, extraction, run_info)
+        writer.write_facts(conn, document_id, meta, text, extraction, run_info)
     writer.commit_cache()
 
 
@@ -168,14 +167,36 @@ def all_document_ids(store: Store) -> list[int]:
 # -- Document <-> stored JSON ------------------------------------------------------------------
 def pack_document(document: Document) -> tuple[str, dict]:
     """(text, parsed): the Document as JSON without its text, and without block texts that
-    its offsets give back (most of them), so the text is stored once."""
-    data = document.to_dict()
-    text = data.pop("text")
-    data.pop("seconds", None)
-    for block in data["blocks"]:
-        if text[block["start"]:block["end"]] == block["text"]:
-            del block["text"]
-    return text, data
+    its offsets give back (most of them), so the text is stored once.
+
+    Written out field by field: ``dataclasses.asdict`` deep-copies and costs more than the
+    rest of a load."""
+    text = document.text
+    blocks = []
+    for b in document.blocks:
+        d = dict(b.__dict__)
+        if text[b.start:b.end] == b.text:
+            del d["text"]
+        blocks.append(d)
+    parsed = {
+        "source": dict(document.source.__dict__),
+        "pages": [dict(p.__dict__) for p in document.pages],
+        "blocks": blocks,
+        "tables": [dict(t.__dict__) for t in document.tables],
+        "outline": _section(document.outline),
+        "header": {k: (dict(v.__dict__) if v is not None else None)
+                   for k, v in document.header.__dict__.items()},
+        "flags": [dict(f.__dict__) for f in document.flags],
+    }
+    return text, parsed
+
+
+def _section(section) -> dict | None:
+    if section is None:
+        return None
+    d = dict(section.__dict__)
+    d["children"] = [_section(c) for c in section.children]
+    return d
 
 
 def unpack_document(text: str, parsed: dict) -> Document:
@@ -259,19 +280,20 @@ def _prov(p) -> dict[str, Any]:
 
 
 def _insert_document(conn: Connection, store: Store, document: Document,
-                     extraction: Extraction) -> int:
+                     extraction: Extraction) -> tuple[int, dict[str, Any]]:
+    """The document row and its text; returns its id and metadata columns."""
     src = document.source
-    province_id = _province_id(store, extraction.metadata.province)
+    meta = _metadata_columns(extraction, _province_id(store, extraction.metadata.province))
     row = {
         "sha256": src.sha256, "path": src.path, "name": src.name, "format": src.format,
         "size": src.size, "page_count": src.page_count, "ocr_pages": list(src.ocr_pages),
-        "loaded_at": now(), **_metadata_columns(extraction, province_id),
+        "loaded_at": now(), **meta,
     }
     doc_id = conn.execute(insert(T_DOC).returning(T_DOC.c.id), row).scalar_one()
     text, parsed = pack_document(document)
     conn.execute(insert(T_TEXT), {"document_id": doc_id, "text": text, "parsed": parsed,
                                   "parse_seconds": document.seconds or 0.0})
-    return doc_id
+    return doc_id, meta
 
 
 def _insert_ignore(conn: Connection, dialect: str, table, rows: list[dict], key: str) -> None:
@@ -316,8 +338,9 @@ class _Writer:
             self.new[kind].update(found)
         return ids
 
-    def write_facts(self, conn: Connection, doc_id: int, text: str, extraction: Extraction,
-                    run_info: RunInfo) -> None:
+    def write_facts(self, conn: Connection, doc_id: int, meta: dict[str, Any], text: str,
+                    extraction: Extraction, run_info: RunInfo) -> None:
+        """Run, topics and facts of one document; ``meta``: its metadata columns."""
         run_id = self._run(conn, doc_id, extraction, run_info)
         common = {"document_id": doc_id, "run_id": run_id}
         topics = sorted(set(extraction.metadata.topics))
@@ -326,8 +349,8 @@ class _Writer:
         self._targets(conn, common, extraction)
         self._assignments(conn, common, text, extraction)
         self._deadlines(conn, common, extraction)
-        self._citations(conn, common, text, extraction)
-        self._link_citations_to(conn, doc_id)
+        self._citations(conn, common, meta["province_id"], text, extraction)
+        self._link_citations_to(conn, doc_id, meta)
         conn.execute(update(T_DOC).where(T_DOC.c.id == doc_id).values(
             run_id=run_id, extractor_version=run_info.extractor_version))
 
@@ -396,7 +419,8 @@ class _Writer:
                          "verbatim": p.text, "confidence": d.confidence})
         conn.execute(insert(T_DEADLINE), rows)
 
-    def _citations(self, conn: Connection, common: dict, text: str, extraction: Extraction) -> None:
+    def _citations(self, conn: Connection, common: dict, province_id: int | None, text: str,
+                   extraction: Extraction) -> None:
         if not extraction.citations:
             return
         legal: dict[str, dict] = {}
@@ -405,7 +429,8 @@ class _Writer:
                                      "number_key": normalize_number(c.number) if c.number else None,
                                      "date": c.date, "issuer": c.issuer})
         ids = self._ids(conn, "legal", T_LEGAL, "key", legal)
-        targets = self._resolve_cited(conn, common["document_id"], {c.key for c in extraction.citations})
+        targets = self._resolve_cited(conn, common["document_id"], province_id,
+                                      {c.key for c in extraction.citations})
         rows = []
         for c in extraction.citations:
             p = c.provenance
@@ -417,13 +442,13 @@ class _Writer:
         conn.execute(insert(T_CITATION), rows)
 
     @staticmethod
-    def _resolve_cited(conn: Connection, doc_id: int, keys: set[str]) -> dict[str, int]:
+    def _resolve_cited(conn: Connection, doc_id: int, province_id: int | None,
+                       keys: set[str]) -> dict[str, int]:
         """Cited keys -> stored documents of the citing plan's province with that key.
 
         A plan's local citations ("Kế hoạch số 71/KH-UBND") name documents of its own province,
         and the same number exists in every province: only a unique same-province match links.
         A key without a year (the plan did not say) matches on type and number."""
-        province_id = conn.execute(select(T_DOC.c.province_id).where(T_DOC.c.id == doc_id)).scalar()
         if province_id is None or not keys:
             return {}
         full = [k for k in keys if not k.endswith(":")]
@@ -443,20 +468,22 @@ class _Writer:
         return {k: ids[0] for k, ids in found.items() if len(ids) == 1}
 
     @staticmethod
-    def _link_citations_to(conn: Connection, doc_id: int) -> None:
+    def _link_citations_to(conn: Connection, doc_id: int, meta: dict[str, Any]) -> None:
         """Earlier plans of the same province that cite this document now point to it."""
-        doc = conn.execute(select(T_DOC.c.cite_key, T_DOC.c.cite_key_base, T_DOC.c.province_id)
-                           .where(T_DOC.c.id == doc_id)).first()
-        if doc is None or doc.cite_key is None or doc.province_id is None:
+        key, base, province_id = meta["cite_key"], meta["cite_key_base"], meta["province_id"]
+        if key is None or province_id is None:
+            return
+        legal_ids = list(conn.execute(select(T_LEGAL.c.id).where(T_LEGAL.c.key.in_([key, f"{base}:"])))
+                         .scalars())
+        if not legal_ids:  # nobody cites it (yet): the usual case
             return
         # Only when no other document of the province has the same key (then it is ambiguous).
         twins = conn.execute(select(T_DOC.c.id).where(
-            T_DOC.c.cite_key == doc.cite_key, T_DOC.c.province_id == doc.province_id,
+            T_DOC.c.cite_key == key, T_DOC.c.province_id == province_id,
             T_DOC.c.id != doc_id).limit(1)).first()
         if twins is not None:
             return
-        legal_ids = select(T_LEGAL.c.id).where(T_LEGAL.c.key.in_([doc.cite_key, f"{doc.cite_key_base}:"]))
-        citing = select(T_DOC.c.id).where(T_DOC.c.province_id == doc.province_id, T_DOC.c.id != doc_id)
+        citing = select(T_DOC.c.id).where(T_DOC.c.province_id == province_id, T_DOC.c.id != doc_id)
         conn.execute(update(T_CITATION).where(and_(
             T_CITATION.c.cited_document_id.is_(None),
             T_CITATION.c.legal_document_id.in_(legal_ids),

@@ -102,11 +102,10 @@ def _text_filter(store: Store, query: str, kind: str):
     if phrase is None:
         return None
     if store.dialect == "postgresql":
+        tsquery = "phraseto_tsquery('simple', :q)"
         if kind == "target":
-            return text(f"{fts.pg_target_vector('target')} @@ phraseto_tsquery('simple', :q)") \
-                .bindparams(q=phrase)
-        return D.c.id.in_(text(f"SELECT document_id FROM document_text WHERE "
-                               f"{fts.pg_document_vector('document_text')} @@ phraseto_tsquery('simple', :q)")
+            return text(f"target.search @@ {tsquery}").bindparams(q=phrase)
+        return D.c.id.in_(text(f"SELECT document_id FROM document_text WHERE search @@ {tsquery}")
                           .bindparams(q=phrase))
     # Any other database: a case-insensitive substring, without folding.
     col = T.c.text if kind == "target" else TXT.c.text

@@ -155,6 +155,11 @@ class Target(SQLModel, table=True):
     char_end: int
     verbatim: str = Field(sa_type=Text)
     confidence: float = 1.0
+    # The indicator it measures (models/indicators.yaml; "other" when none fits), set by
+    # store/indicators.py; indicator_version names the taxonomy that matched it (NULL: not yet).
+    indicator_id: Optional[str] = Field(default=None, index=True)
+    indicator_score: Optional[float] = None
+    indicator_version: Optional[str] = Field(default=None, max_length=16, index=True)
 
 
 class Assignment(SQLModel, table=True):

@@ -223,6 +223,29 @@ IV. TỔ CHỨC THỰC HIỆN
     assert not found["Ủy ban nhân dân thành phố Ninh Bình"].known
 
 
+def test_review_of_past_results_is_skipped_until_the_plan_resumes(tmp_path: Path) -> None:
+    text = """KẾ HOẠCH
+Phòng, chống mại dâm năm 2011
+
+A. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2010
+Sở Văn hóa, Thể thao và Du lịch phối hợp với Công an tỉnh kiểm tra 120 cơ sở.
+B. KẾ HOẠCH NĂM 2011
+I. MỤC TIÊU
+Giảm 10% số cơ sở vi phạm.
+II. TỔ CHỨC THỰC HIỆN
+1. Phối hợp với Sở Y tế kiểm tra các cơ sở kinh doanh dịch vụ.
+"""
+    assert set(agencies(tmp_path, text)) == {"Sở Y tế"}
+    # an outline read from a scan may miss "B." and run the review over the whole plan
+    path = tmp_path / "plan.txt"
+    doc = parse(path)
+    review = next(sec for sec in doc.outline.children if sec.label == "A.")
+    review.end = len(doc.text)
+    doc.outline.children = [review]
+    found = find_agencies(Context(document=doc, found=Extraction(doc=path.name)))
+    assert [a.name for a in found] == ["Sở Y tế"]
+
+
 def _score(golds: list[dict], sources: dict[str, Path]):
     preds = {}
     for gold in golds:

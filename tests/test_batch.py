@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -128,9 +127,11 @@ def test_bad_files_are_recorded_and_the_batch_goes_on(tmp_path):
 
 
 def test_a_file_over_the_time_limit_is_recorded(tmp_path):
-    settings = DEFAULT.__class__(timeout_s=1e-6)
+    big = tmp_path / "big.txt"  # ~2 MB of plan text: parsing takes well over the limit
+    big.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in SEEDS * 20), encoding="utf-8")
+    settings = DEFAULT.__class__(timeout_s=0.2)
     with open_store(tmp_path / "k.db") as store:
-        summary = ingest(store, SEEDS[:1], SerialRunner(), settings=settings)
+        summary = ingest(store, [big], PoolRunner(1), settings=settings)  # the alarm fires in the worker
     assert summary.failed == 1
     assert "time limit" in query(tmp_path / "k.db", "SELECT error FROM ingest_error")[0][0]
 
@@ -179,13 +180,26 @@ def test_reextract_replaces_facts_with_a_new_run(tmp_path):
 def test_ingest_into_postgresql_matches_sqlite():
     from sqlalchemy import text
 
+    def per_document(rows):  # file name -> facts of each kind
+        return {name: tuple(ns) for name, *ns in rows}
+
+    facts = ", ".join(f"(SELECT count(*) FROM {t} f WHERE f.document_id = d.id)" for t in FACT_TABLES)
+    sql = f"SELECT d.name, {facts} FROM document d"
     url = pg.server().create_database()
     with open_store(url) as store:
-        first = ingest(store, SAMPLE, PoolRunner(2))
-        second = ingest(store, SAMPLE, SerialRunner())
+        first = ingest(store, SEEDS, SerialRunner())
+        second = ingest(store, SEEDS, SerialRunner())
+        assert len(documents_to_reextract(store, version="0.0.0+another")) == len(SEEDS)
+        redone = reextract(store, SerialRunner(), version="0.0.0+another")
         with store.read() as conn:
-            got = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                   for t in ("document", "extraction_run", *FACT_TABLES, "legal_document", "agency")}
-    assert (first.stored, first.failed) == (len(SAMPLE), 0)
-    assert (second.stored, second.skipped) == (0, len(SAMPLE))
-    assert got == {t: n for t, n in counts(loaded_db()).items() if t in got}
+            got = per_document(conn.execute(text(sql)).all())
+            runs = conn.execute(text("SELECT count(*) FROM extraction_run")).scalar()
+            stale_facts = conn.execute(text(
+                "SELECT count(*) FROM target t JOIN document d ON d.id = t.document_id "
+                "WHERE t.run_id != d.run_id")).scalar()
+    assert (first.stored, first.failed) == (len(SEEDS), 0)
+    assert (second.stored, second.skipped) == (0, len(SEEDS))
+    assert (redone.stored, redone.failed) == (len(SEEDS), 0)
+    assert runs == 2 * len(SEEDS) and stale_facts == 0
+    on_sqlite = per_document(query(loaded_db(), sql))
+    assert got == {p.name: on_sqlite[p.name] for p in SEEDS}

@@ -76,6 +76,22 @@ def test_scan_finds_names_with_offsets_and_place() -> None:
     ]  # "công an địa phương" in lowercase is a generic, not Công an tỉnh
 
 
+def test_scan_reads_through_ocr_noise() -> None:
+    text = "9. Viện kiểm sát, Tòa.án nhân dân tỉnh. Sở Y tế. Phối hợp Sớ Tư pháp"
+    found = [(text[m.start:m.end], m.entry.name) for m in load_agencies().scan(text)]
+    assert found == [("Viện kiểm sát", "Viện Kiểm sát nhân dân tỉnh"),
+                     ("Tòa.án nhân dân tỉnh", "Tòa án nhân dân tỉnh"),
+                     ("Sở Y tế", "Sở Y tế"), ("Sớ Tư pháp", "Sở Tư pháp")]
+
+
+def test_city_forms() -> None:
+    gaz = load_agencies()
+    assert gaz.resolve("Công an thành phố")[0] == "Công an tỉnh"
+    assert gaz.resolve("Ủy ban nhân dân thành phố Cần Thơ")[0] == "Ủy ban nhân dân tỉnh"
+    assert gaz.resolve("Ủy ban nhân dân thành phố Ninh Bình") is None  # a province's own city
+    assert gaz.resolve("Thành đoàn")[0] == "Tỉnh đoàn"
+
+
 def test_scan_prefers_the_longest_name() -> None:
     text = "Ủy ban nhân dân các huyện, thị xã, thành phố và Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam"
     names = [m.entry.name for m in load_agencies().scan(text)]

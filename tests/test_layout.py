@@ -67,6 +67,14 @@ def test_numbers_are_not_markers():
     ]
 
 
+def test_a_finished_sentence_does_not_glue_the_next_item():
+    # "số" and "năm" usually continue ("số / 36-CT/TW"), but not after a full stop
+    assert paras("1. Sở Thông tin và Truyền thông: chủ trì chuyển đổi số.\n2. Sở Tư pháp: phối hợp.") == [
+        "1. Sở Thông tin và Truyền thông: chủ trì chuyển đổi số.", "2. Sở Tư pháp: phối hợp."
+    ]
+    assert paras("Căn cứ Quyết định số\n2336/QĐ-UBND ngày 1/2/2020") == ["Căn cứ Quyết định số 2336/QĐ-UBND ngày 1/2/2020"]
+
+
 def test_lowercase_continues_across_a_blank_line():
     assert paras("hoạt động ... trên\n\nđịa bàn. Đẩy mạnh phong trào.") == [
         "hoạt động ... trên địa bàn. Đẩy mạnh phong trào."

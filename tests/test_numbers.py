@@ -66,3 +66,11 @@ def test_ratio_and_dates():
 def test_descending_pair_is_not_a_range():
     qs = find_quantities("mục 5 - 3 người")
     assert all(q.value_max is None for q in qs)
+
+
+def test_ratio_after_a_list_dash():
+    # "- 102/102 xã": a bullet's dash is not the tail of a reference like "36-CT/TW 12/2020"
+    qs = find_quantities("- 102/102 xã, phường\n+ 8/8 huyện")
+    assert [(q.value, q.ratio_of) for q in qs] == [(102, 102), (8, 8)]
+    glued = find_quantities("36-CT/TW 12/2020; KH-12/15")
+    assert all(q.ratio_of is None for q in glued if q.value != 12 or glued.index(q) > 1)

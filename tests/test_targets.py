@@ -334,3 +334,118 @@ def test_odd_tables_do_not_crash():
                    pages=[Page(1, 0, len(text))], blocks=[],
                    tables=[Table(1, 12, len(text), []), Table(1, 12, len(text), [[], ["A", "5"]])])
     assert find_targets(Context(document=doc, found=Extraction(doc="x.txt"))) == []
+
+
+# --- generalisation: the grammar of targets across domains ------------------------------
+# (value, value_max, unit, comparator) for each sentence; written for y tế, giáo dục, nông thôn
+# mới, môi trường and kinh tế plans, none taken from the corpora.
+
+@pytest.mark.parametrize("line, expected", [
+    # ratios "N/N <unit>" at the head of a bullet: the numerator is the value
+    ("- 15/15 xã đạt chuẩn nông thôn mới nâng cao.", [(15, None, "xã", "=")]),
+    ("- 9/9 huyện, thị xã có trung tâm y tế đạt chuẩn quốc gia.", [(9, None, "huyện, thị xã", "=")]),
+    ("- 45/45 trường trung học cơ sở có phòng học bộ môn tin học.", [(45, None, "trường", "=")]),
+    ("- 10/10 huyện và 100% xã có Tổ công nghệ số cộng đồng.",
+     [(10, None, "huyện", "="), (100, None, "%", "=")]),
+    # "đạt trên": "kết quả" inside a noun phrase is not a report
+    ("- Tỷ lệ hồ sơ, kết quả xét nghiệm được liên thông giữa các bệnh viện đạt trên 90%.",
+     [(90, None, "%", ">=")]),
+    # steps on a scale, governed by a verb of movement
+    ("- Chỉ số PCI của tỉnh tăng ít nhất 02 bậc so với năm 2023.", [(2, None, "bậc", ">=")]),
+    ("- Chỉ số cải cách hành chính PAR Index cải thiện 5 hạng.", [(5, None, "hạng", "=")]),
+    ("- Điểm trung bình thi tốt nghiệp trung học phổ thông tăng 0,5 điểm.", [(0.5, None, "điểm", "=")]),
+    # levels reached by a change: the starting point is a baseline
+    ("- Tỷ lệ suy dinh dưỡng thể nhẹ cân ở trẻ em dưới 5 tuổi giảm từ 12,5% năm 2023 "
+     "xuống dưới 11% năm 2025.", [(11, None, "%", "<=")]),
+    ("- Tỷ lệ che phủ rừng tăng từ 45% lên 47%.", [(47, None, "%", "=")]),
+    ("- Lượng rác thải nhựa giảm 20% so với mức 1.500 tấn của năm 2023.", [(20, None, "%", "=")]),
+    ("- Nâng tỷ lệ thu gom chất thải rắn sinh hoạt lên trên 95%.", [(95, None, "%", ">=")]),
+    ("- Tỷ lệ học sinh bỏ học giảm xuống còn dưới 0,5%.", [(0.5, None, "%", "<=")]),
+    ("- Giảm 10% số ca mắc sốt xuất huyết so với năm 2024.", [(10, None, "%", "=")]),
+    ("- Đến năm 2025 100% xã đạt tiêu chí về môi trường.", [(100, None, "%", "=")]),  # no comma
+    # a number after a model's noun is counted only when a preposition makes it an object
+    ("- Nhân rộng mô hình ở 12 xã vùng ven biển.", [(12, None, "xã", "=")]),
+    ("- Xây dựng mô hình sinh kế cho 500 hộ nghèo.", [(500, None, "hộ nghèo", "=")]),
+    # lists of counted nouns, and "lượt" + noun
+    ("- Đào tạo cho ít nhất 500 lượt cán bộ, công chức cấp xã.",
+     [(500, None, "lượt cán bộ, công chức", ">=")]),
+    ("- Phấn đấu tối thiểu 3.000 lượt hộ được vay vốn ưu đãi.", [(3000, None, "lượt hộ", ">=")]),
+])
+def test_target_grammar(tmp_path, line, expected):
+    assert summary(targets_in(tmp_path, line, year=2025)) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "- Năm 2023, toàn tỉnh có 12/15 xã đạt chuẩn nông thôn mới.",  # a result
+    "- Kết quả, tỷ lệ che phủ rừng đạt 55%.",  # "Kết quả," leads a report
+    "- Hỗ trợ 3 bậc học mầm non, tiểu học, trung học cơ sở.",  # grades, no movement
+    "- Nâng lương trước thời hạn cho công chức bậc 3.",
+    "- Triển khai mô hình bảo vệ 4 lớp cho hệ thống thông tin.",  # numbers naming a model
+    "- Áp dụng phương châm 4 tại chỗ trong phòng, chống thiên tai.",
+    "- Xây dựng chính quyền điện tử 2 cấp.",
+    "- Thu nhập bình quân đầu người tăng từ 60 triệu đồng lên 75 triệu đồng.",  # money
+    "- Biểu tổng hợp 1 2 3 4 Địa phương Tổng số",  # a flattened table's numbering
+])
+def test_not_targets_in_other_domains(tmp_path, line):
+    assert targets_in(tmp_path, line, year=2025) == []
+
+
+def test_per_year_rate_and_approximation(tmp_path):
+    ts = targets_in(tmp_path, "- Tốc độ tăng trưởng GRDP bình quân đạt 7,5%/năm, tương ứng tăng thêm "
+                              "khoảng 300 doanh nghiệp.", year=2025)
+    assert summary(ts) == [(7.5, None, "%", "="), (300, None, "doanh nghiệp", "=")]
+    assert [t.period for t in ts] == ["hàng năm", "2025"]
+    assert ts[0].note is None and "khoảng" in ts[1].note
+
+
+def test_reduction_with_baseline_and_level(tmp_path):
+    # a rate per year, the level it leads to, the count it means; the start is a baseline
+    ts = targets_in(tmp_path, "- Tỷ lệ hộ cận nghèo giảm 2%/năm (từ 8,4% cuối năm 2024 xuống dưới 6,4% "
+                              "vào cuối năm 2025), tương ứng giảm khoảng 1.200 hộ.", year=2025)
+    assert summary(ts) == [(2, None, "%", "="), (6.4, None, "%", "<="), (1200, None, "hộ", "=")]
+    assert [t.period for t in ts] == ["hàng năm", "2025", "2025"]
+
+
+def test_strive_note(tmp_path):
+    ts = targets_in(tmp_path, "- Phấn đấu 98% dân số nông thôn sử dụng nước hợp vệ sinh.")
+    assert summary(ts) == [(98, None, "%", ">=")] and "phấn đấu" in ts[0].note
+
+
+FLAT_ANNEX = """KẾ HOẠCH
+Tiêm chủng mở rộng năm 2024
+I. MỤC TIÊU
+- 95% trẻ em dưới 1 tuổi được tiêm đủ các loại vắc xin.
+II. TỔ CHỨC THỰC HIỆN
+Sở Y tế chủ trì triển khai.
+PHỤ LỤC 01 CHỈ TIÊU TIÊM CHỦNG MỞ RỘNG NĂM 2024
+ĐVT: Trẻ em
+TT
+1 2 3 4
+Địa phương Tổng số Trong đó | Tiêm tại trạm Tiêm lưu động Huyện Lâm | 120 100 20 Hà Huyện Bảo Lâm 80 60 20
+Thành phố Bảo | 200 150 50 Lộc 400 310 90
+"""
+
+
+def test_annex_table_flattened_by_ocr(tmp_path):
+    # OCR without table structure: rows are runs of figures after a place, labels wrap
+    path = tmp_path / "plan.txt"
+    path.write_text(FLAT_ANNEX, encoding="utf-8")
+    found = Extraction(doc=path.name)
+    found.metadata.plan_period = PlanPeriod(2024, 2024)
+    ts = find_targets(Context(document=parse(path), found=found))
+    assert [t.value for t in ts] == [95, 120, 100, 20, 80, 60, 20, 200, 150, 50, 400, 310, 90]
+    rows = ts[1:]
+    assert [t.area for t in rows[::3]] == ["Huyện Lâm Hà", "Huyện Bảo Lâm", "Thành phố Bảo Lộc", None]
+    assert {t.unit for t in rows} == {"Trẻ em"} and {t.period for t in rows} == {"2024"}
+    assert rows[-1].text == "400 310 90"  # the total row, recognised by its sums
+
+
+def test_flattened_schedule_is_not_a_target_table(tmp_path):
+    # a schedule annex ("KẾ HOẠCH KIỂM TRA") with dates and phone numbers yields nothing
+    text = FLAT_ANNEX.replace("CHỈ TIÊU TIÊM CHỦNG MỞ RỘNG", "KẾ HOẠCH KIỂM TRA") \
+        .replace("ĐVT: Trẻ em\n", "Liên hệ: Ông Nguyễn Văn A, SĐT: 0983 134 682\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    found = Extraction(doc=path.name)
+    found.metadata.plan_period = PlanPeriod(2024, 2024)
+    assert summary(find_targets(Context(document=parse(path), found=found))) == [(95, None, "%", "=")]

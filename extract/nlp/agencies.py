@@ -27,7 +27,7 @@ from functools import lru_cache
 from ..document import Document, Section
 from ..gazetteer import load_agencies
 from ..model import Agency, Role
-from ..normalize import collapse_ws, fold_key
+from ..normalize import collapse_ws, fold, fold_key
 from ..paths import MODELS
 from .base import Context, provenance
 from .orgnames import AFTER_PREFIX, HEADING, NameReader, Org, Phrases, words_of
@@ -42,8 +42,12 @@ _CLAUSE_BREAK = re.compile(r"(?:[.;:(][ \t]*(?:[-+][ \t]*)?|\n\s*)(?=\w)")
 # -- the cues ----------------------------------------------------------------------------------
 
 def _alternation(phrases: list[str]) -> re.Pattern[str]:
-    keys = sorted({fold_key(p) for p in phrases}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")\b")
+    """One regex over folded text for a list of phrases, longest first, on word boundaries."""
+    alts = []
+    for p in sorted({" ".join(fold(p).split()) for p in phrases}, key=len, reverse=True):
+        body = r"\s*".join(re.escape(w) for w in re.findall(r"\w+|[^\w\s]", p))
+        alts.append((r"\b" if p[0].isalnum() else "") + body + (r"\b" if p[-1].isalnum() else ""))
+    return re.compile("|".join(alts))
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class _Cues:
     subject_verbs: Phrases
     columns: dict[str, tuple[str, ...]]
     skip_sections: tuple[re.Pattern[str], ...]
+    resume_sections: tuple[re.Pattern[str], ...]
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +93,7 @@ def _cues() -> _Cues:
         subject_verbs=Phrases(words_of(raw["subject_verbs"])),
         columns={k: tuple(fold_key(v) for v in vs) for k, vs in raw["table_columns"].items()},
         skip_sections=tuple(re.compile(p) for p in raw["skip_sections"]["patterns"]),
+        resume_sections=tuple(re.compile(p) for p in raw["skip_sections"]["resume"]["patterns"]),
     )
 
 
@@ -162,12 +168,21 @@ def _excluded_spans(document: Document) -> tuple[list[tuple[int, int]], list[tup
 
 
 def _skipped_spans(document: Document, cues: _Cues) -> list[tuple[int, int]]:
-    """Sections reviewing past results ("A. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN ... NĂM 2010")."""
+    """Sections reviewing past results ("A. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN ... NĂM 2010"), up to a
+    heading that starts the plan again ("Mục tiêu", "Tổ chức thực hiện") in case the outline
+    missed where the review ends."""
     out: list[tuple[int, int]] = []
     for section in _sections(document.outline):
         if section.kind == "section" and any(p.search(fold_key(section.title)) for p in cues.skip_sections):
             if not any(s <= section.start < e for s, e in out):
-                out.append((section.start, section.end))
+                end = section.end
+                for block in document.blocks:
+                    inside = section.start < block.start < end
+                    if inside and (block.kind == "heading" or (block.label and block.level > 0)) \
+                            and any(p.search(fold_key(block.text)) for p in cues.resume_sections):
+                        end = block.start
+                        break
+                out.append((section.start, end))
     return out
 
 
@@ -239,12 +254,24 @@ def _headings(s: _Scan) -> list[_Hit]:
         hits.extend(group)
         end = scope_end if inline_end < block.end else max(scope_end, block.end)
         scopes.append((block.start, end, group, orgs[-1].end))  # "X (cơ quan thường trực):" counts
-    # the roles come from each heading's own text, without the agency headings nested in it
+    # the roles come from each heading's own text, without the agency headings nested in it;
+    # a clause opening with a body is that body's alone ("9. ... Hội Liên hiệp Phụ nữ, Thành
+    # đoàn: ...; Thành đoàn chủ trì ...", "- Hội Liên hiệp Phụ nữ tỉnh chủ trì Dự án 8")
     for start, end, group, own in scopes:
         nested = [(s2, e2) for s2, e2, _, _ in scopes if start < s2 < end]
-        roles = s.roles_in(" ".join(r.folded[a:b] for a, b in _minus((own, end), nested)))
-        for hit in group:
-            hit.roles |= roles
+        for a, b in _minus((own, end), nested):
+            for clause in re.finditer(r"[^.;\n]+", r.folded[a:b]):
+                ca, cb = a + clause.start(), a + clause.end()
+                roles = s.roles_in(r.folded[ca:cb])
+                if not roles:
+                    continue
+                targets = group
+                named, _ = r.chain(r.word_at(ca), limit=cb)
+                if named and r.ws[named[0].first] - ca < 4:  # the clause has its own subject
+                    keys = {_key(o) for o in named}
+                    targets = [h for h in group if _key(h.org) in keys]
+                for hit in targets:
+                    hit.roles |= roles
     return hits
 
 
@@ -356,13 +383,20 @@ def _clauses(s: _Scan) -> list[_Hit]:
             continue
         verb = r.phrase(k, cues.subject_verbs) if re.fullmatch(r"[ \t]*,?[ \t]*", gap) else None
         if verb is not None:  # "Sở Y tế chủ trì", "Chi cục ..., là cơ quan chuyên trách"
-            roles = s.roles_in(r.folded[r.ws[k]:r.we[verb - 1]])
+            roles = s.roles_in(_clause_rest(s, r.ws[k]))
             hits.extend(_Hit(o, roles, (r.ws[i], r.we[verb - 1])) for o in orgs)
         elif gap.lstrip(" ").startswith(":"):  # "5. Văn phòng UBND tỉnh: Chủ trì ..." run into an item
             end = s.item_end(r.we[k - 1])
             hits.extend(_Hit(o, s.roles_in(r.folded[r.ws[k]:end]), (r.ws[i], r.we[k - 1] + 1),
                              tasks=[collapse_ws(r.text[r.ws[k]:end])]) for o in orgs)
     return hits
+
+
+def _clause_rest(s: _Scan, pos: int) -> str:
+    """The folded text from ``pos`` to the end of its clause (next '.' or ';', or item end)."""
+    end = s.item_end(pos)
+    stop = re.search(r"[.;](?:\s|$)", s.r.folded[pos:end])
+    return s.r.folded[pos:pos + stop.start() if stop else end]
 
 
 def _assignments(s: _Scan) -> list[_Hit]:
@@ -378,9 +412,7 @@ def _assignments(s: _Scan) -> list[_Hit]:
         orgs, _ = r.chain(cue)
         if orgs:
             # "Giao X là cơ quan thường trực, chủ trì ...": the roles in its own clause
-            end = s.item_end(orgs[-1].end)
-            stop = re.search(r"[.;]\s", r.folded[orgs[-1].end:end])
-            roles = s.roles_in(r.folded[orgs[-1].end:orgs[-1].end + stop.start() if stop else end])
+            roles = s.roles_in(_clause_rest(s, orgs[-1].end))
             hits.extend(_Hit(o, set(roles), (r.ws[i], orgs[-1].end)) for o in orgs)
     for m in re.finditer(r"\bdo\s", r.folded):
         if s.silent(m.start()):

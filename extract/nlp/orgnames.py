@@ -25,6 +25,8 @@ _SEP = re.compile(r"[ \t,&/\-\u2010-\u2015]*")  # between two listed organisatio
 _IN_NAME = re.compile(r"[ \t\-\u2010-\u2015/&]*")  # between two words of an unknown name
 _IN_SECTOR = re.compile(r"[ \t\-\u2010-\u2015,&]*")  # "Văn hóa, Thể thao và Du lịch"
 
+_UNIT_WORDS = frozenset({"thanh pho", "tp", "thi xa", "huyen", "quan", "xa", "phuong", "thi tran"})
+
 # Where a name is read: running text; a heading; a heading after "Đối với" (collective heads
 # such as "đơn vị được kiểm tra" and short names closed by a colon are accepted there).
 TEXT, HEADING, AFTER_PREFIX = 0, 1, 2
@@ -376,6 +378,8 @@ def strip_place(gaz: Gazetteer, written: str, min_words: int) -> str:
         tail = [w for w in folded[-cut:] if w]
         if tail and gaz.place_length(tail) == len(tail):
             head = words[:-cut]
+            if " ".join(folded[len(head) - 2:len(head)]) in _UNIT_WORDS or folded[len(head) - 1] in _UNIT_WORDS:
+                return written  # "Ủy ban nhân dân thành phố Ninh Bình": the place names the unit
             if len(head) > 1 and folded[len(head) - 1] == "tinh" and head[-2][:1].isupper():
                 head = head[:-1]
             return " ".join(head).rstrip(" ,-") if len(head) >= min_words else written

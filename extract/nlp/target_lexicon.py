@@ -42,18 +42,28 @@ class Lexicon:
         self._word = re.compile(r"[ \t]+([^\W\d_]+)(?=[\s,.;:)]|$)")
         not_units = [w for group in data["not_units"].values() for w in group]
         self._not_unit = re.compile(r"[ \t]*" + _alt(not_units) + _END, re.I)
+        self._rank_unit = re.compile(r"[ \t]*(" + _alt(data["rank_units"]) + _END + ")", re.I)
+        self._moved = re.compile(_START + _alt(data["move_verbs"]) + r"(?:\s+"
+                                 + _alt(data["move_fillers"]) + r")*\s*$")
+        # a unit may be a list of counted nouns: "tin, bài", "cán bộ, công chức, viên chức"
+        self._unit_more = re.compile(r"[ \t]*(?:,|và|hoặc)[ \t]*(" + _alt(units) + _END + ")", re.I)
 
         cmp = data["comparators"]
         self._before = [(sign, re.compile(_START + _alt(c["before"]) + r"\s*$"))
                         for sign, c in cmp.items() if c.get("before")]
         self._after = [(sign, re.compile(r"^\s*" + _alt(c["after"]) + _END))
                        for sign, c in cmp.items() if c.get("after")]
+        self._approximate = re.compile(_START + _alt(data["approximate"]) + r"\s*$")
         bounded = cmp[">="]["before"] + cmp["<="]["before"]
         self._bounded = re.compile(_START + _alt(bounded) + r"\s*$")
         self._strive = re.compile(_START + _alt(data["strive"]) + _END)
 
         self._name = re.compile(_START + _alt(data["name_prefixes"]) + r"(?:\s+số)?\s*[:.]?\s*$")
         self._name_patterns = [re.compile(p) for p in data.get("name_patterns", [])]
+        breakers = {w.lower() for w in data["name_breakers"]} | self._function
+        # "<head> w1 w2 w3 <number>": the words between are checked in named_by_head()
+        self._name_head = re.compile(_START + _alt(data["name_heads"]) + r"((?:\s+[^\W\d_]+){0,3})\s*$")
+        self._breaker = re.compile(_START + _alt(sorted(breakers)) + _END)
         self._soft_name = re.compile(_START + _alt(data.get("soft_name_prefixes", [])) + r"\s*$")
         self._not_name = re.compile(_START + _alt(data.get("not_name_compounds", [])) + r"\s*$")
         # "hàng quý 01 lần", "mỗi năm 150": a time word after "mỗi/hàng/hằng" is a period
@@ -88,9 +98,11 @@ class Lexicon:
         return found[0] if found else None
 
     def unit_match(self, after: str) -> tuple[str, int] | None:
-        """(unit, offset in ``after`` where it ends) for the counted noun after a number."""
+        """(unit, offset in ``after`` where it ends) for the counted noun after a number;
+        a list of known nouns is one unit ("chương trình, bài viết"), and "lượt" takes the
+        noun it counts visits of ("lượt hộ")."""
         best: re.Match[str] | None = None
-        for rx in (self._unit, self._admin):
+        for rx in (self._unit, self._admin, self._rank_unit):
             m = rx.match(after)
             if m and (best is None or m.end() > best.end()):
                 best = m
@@ -98,7 +110,17 @@ class Lexicon:
             m = self._acronym.match(after)
             if m and m.group(1).upper() not in self._not_acronym:
                 best = m
-        return (" ".join(best.group(1).split()), best.end()) if best else None
+        if best is None:
+            return None
+        start, end = best.start(1), best.end()
+        if best.group(1).lower() == "lượt":
+            m = self._unit.match(after, end)
+            if m:
+                end = m.end()
+        if best.re is self._unit:
+            while (m := self._unit_more.match(after, end)) is not None:
+                end = m.end()
+        return " ".join(after[start:end].split()), end
 
     def guess_unit_at(self, after: str) -> tuple[str, int] | None:
         """One or two lowercase words that are not function words: "5.000 thẻ bảo hiểm"."""
@@ -116,9 +138,15 @@ class Lexicon:
             return None
         return " ".join(words), pos
 
-    def not_unit_at(self, after: str) -> bool:
-        """A duration, an age or a sum of money follows: "5 năm", "18 tuổi", "2 triệu đồng"."""
+    def not_unit_at(self, after: str, low_before: str = "") -> bool:
+        """A duration, an age or a sum of money follows: "5 năm", "18 tuổi", "2 triệu đồng";
+        or a grade or rank ("3 bậc") that no verb of movement governs ("tăng 3 bậc" counts)."""
+        if self._rank_unit.match(after) and self._moved.search(low_before):
+            return False
         return bool(self._not_unit.match(after))
+
+    def rank_unit_at(self, after: str) -> bool:
+        return bool(self._rank_unit.match(after))
 
     # --- names ---
     def name_before(self, low_before: str) -> bool:
@@ -126,6 +154,11 @@ class Lexicon:
         if self._name.search(low_before):
             return not (self._recurring_prefix.search(low_before) or self._not_name.search(low_before))
         return any(p.search(low_before) for p in self._name_patterns)
+
+    def named_by_head(self, low_before: str) -> bool:
+        """"mô hình bảo vệ 4 lớp", "chính quyền 2 cấp": the number qualifies a structure."""
+        m = self._name_head.search(low_before)
+        return bool(m) and not self._breaker.search(m.group(1))
 
     def soft_name_before(self, low_before: str) -> bool:
         """"Tổ 5", "lớp 9": a rank or a name unless a known counted noun follows."""
@@ -145,6 +178,10 @@ class Lexicon:
             if rx.match(tail):
                 return sign
         return None
+
+    def approximate_before(self, low_before: str) -> bool:
+        """"khoảng 5.700 hộ": coded "=", with a note."""
+        return bool(self._approximate.search(low_before))
 
     def bounded_before(self, low_before: str) -> bool:
         """"ít nhất" / "tối thiểu" / "không quá" ... right before: a number in words counts."""

@@ -167,7 +167,7 @@ def _read_table(doc: Document, lex: Lexicon, table: Table, rows: list[list[_Cell
                 unit="%" if percent else (found.unit or unit),
                 comparator=fig.comparator,  # type: ignore[arg-type]
                 subject=(head if localities else label) or label,
-                area=_area(label, cues) if localities else None,
+                area=row_area(label, cues) if localities else None,
                 period=_column_period(head, plan) or period,
                 text=text,
                 provenance=provenance(doc, cell.start, cell.end),
@@ -275,7 +275,8 @@ def _unit(text: str, cues: dict) -> str | None:
     return m.group(1).strip(" .") if m else None
 
 
-def _area(label: str, cues: dict) -> str | None:
+def row_area(label: str, cues: dict) -> str | None:
+    """The locality a table row is about (typos mended), None for a total row."""
     if fold(label) in {fold(t) for t in cues["total_rows"]}:
         return None
     low = label.lower()

@@ -24,6 +24,7 @@ from ..document import Document, Section
 from ..model import Comparator, Target
 from ..numbers import Quantity, find_quantities
 from .base import Context, provenance, sections_at
+from .target_flat_tables import flat_table_targets
 from .target_lexicon import Lexicon, lexicon
 from .target_tables import figure_cell, table_targets
 
@@ -70,6 +71,9 @@ def find_targets(ctx: Context) -> list[Target]:
         if target is not None:
             out.append(target)
     out.extend(table_targets(ctx, lex, plan, period))
+    flat, regions = flat_table_targets(ctx, lex, plan, period)
+    if flat:  # a table recovered from flattened text wins over sentence readings inside it
+        out = [t for t in out if not any(a <= t.provenance.start < b for a, b in regions)] + flat
     out.sort(key=lambda t: t.provenance.start)
     return out
 
@@ -217,10 +221,13 @@ def _read(doc: Document, lex: Lexicon, q: Quantity, sent: _Sentence,
         return None
     if _reported(lex, sent, clause_before, clause, plan):
         return None
+    if _baseline(text, q, low_before, clause_end):
+        return None
     if sent.preamble and not lex.commits(clause):
         return None  # "Xét đề nghị của 28 đơn vị": before the plan's first section
 
-    comparator = _comparator(lex, q, low_before, rest, sent.lead + " " + text[sent.start:first].lower())
+    sentence_before = sent.lead + " " + text[sent.start:first].lower()
+    comparator = _comparator(lex, q, low_before, rest, sentence_before)
     return Target(
         value=q.value,
         value_max=q.value_max,
@@ -233,7 +240,17 @@ def _read(doc: Document, lex: Lexicon, q: Quantity, sent: _Sentence,
         text=_excerpt(text, sent, clause_start, clause_end, q),
         provenance=provenance(doc, first, q.end),
         confidence=0.6 if guessed else 0.9,
+        note=_note(lex, q, low_before, comparator, sentence_before),
     )
+
+
+def _note(lex: Lexicon, q: Quantity, low_before: str, comparator: str, sentence_before: str) -> str | None:
+    """Why a comparator was chosen where the reading is a judgement (the gold's conventions)."""
+    if comparator == "=" and lex.approximate_before(low_before):
+        return "approximate ('khoảng') -> '='"
+    if comparator == ">=" and lex.strives(sentence_before) and not lex.comparator_before(low_before):
+        return "governed by 'phấn đấu' -> '>='"
+    return None
 
 
 def _not_a_quantity(text: str, q: Quantity, low_before: str, after: str, lex: Lexicon) -> bool:
@@ -250,11 +267,35 @@ def _not_a_quantity(text: str, q: Quantity, low_before: str, after: str, lex: Le
         return True  # glued to letters: "02bản", "3D"
     if lex.name_before(low_before):
         return True
+    cell = _FIGURE_BEFORE.search(low_before)
+    if (cell and not _DATE_WORD.search(low_before, 0, cell.start())) \
+            or (not q.percent and _FIGURE_AFTER.match(after)):
+        return True  # "1 2 3 4 Địa phương", "| 120 100 20 Hà": cells of a flattened table
     if _DENOMINATOR.search(low_before):
         return True  # "35 giường bệnh trên 10.000 dân": the base of a rate
-    if lex.not_unit_at(after) and not q.percent:
+    if lex.not_unit_at(after, low_before) and not q.percent:
         return True
+    if not q.percent and q.value_max is None and lex.named_by_head(low_before):
+        return True  # "mô hình bảo vệ 4 lớp": the number names a kind of model
     return False
+
+
+def _baseline(text: str, q: Quantity, low_before: str, clause_end: int) -> bool:
+    """The starting point a change is measured from, not a commitment: "so với 45%",
+    "giảm từ 5,82% (cuối năm 2013) xuống dưới 4,32%", "tăng từ 30% lên 50%"."""
+    if _COMPARED_WITH.search(low_before):
+        return True
+    if q.open_start is None and q.value_max is None and _FROM.search(low_before):
+        return bool(_TRANSITION.match(text, q.end, clause_end))
+    return False
+
+
+_COMPARED_WITH = re.compile(r"(?<![^\W\d_])so với(?:\s+(?:mức|con số|tỷ lệ|tỉ lệ|kết quả|cùng kỳ))?\s*$")
+_FROM = re.compile(r"(?<![^\W\d_])từ\s*$")
+# after the baseline: a few words (its year, "cuối năm 2013") then "xuống / lên / còn / đến" and
+# the new level, with an optional bound ("xuống dưới 4,32%")
+_TRANSITION = re.compile(r"(?:[^;\d]|(?<!\d)(?:19|20)\d\d(?!\d)){0,40}?(?<![^\W\d_])(?:xuống|lên|còn|đến|tới)(?:\s+(?:còn|mức|"
+                         r"dưới|trên|khoảng|ít nhất|tối thiểu|tối đa|không quá))*\s*\d", re.I)
 
 
 def _phrase(text: str, clause_start: int, clause_end: int, q: Quantity) -> str:
@@ -271,6 +312,11 @@ def _in_objectives(sent: _Sentence) -> bool:
 _OBJECTIVES = re.compile(r"(?i)mục tiêu|chỉ tiêu")
 
 
+# a bare figure right before or after, separated by spaces or "|" only: prose never writes two
+# numbers side by side (ranges and ratios are read as one quantity before this)
+_FIGURE_BEFORE = re.compile(r"(?<![\d.,/:-])\d+(?:[.,]\d+)?[ \t|]+$")
+_FIGURE_AFTER = re.compile(r"[ \t|]+\d+(?:[.,]\d+)?(?![\d.,/:%-]|[ \t]*[^\W\d_])")
+_DATE_WORD = re.compile(r"(?<![^\W\d_])(?:năm|tháng|ngày|quý|số|điều|khoản|mục|phần|chương)\s*$")
 _DENOMINATOR = re.compile(r"\d\s*%?\s*(?:(?!và\b|hoặc\b|đến\b)[^\W\d_]+\s+){1,3}(?:trên|/)\s*$")
 
 
@@ -297,9 +343,14 @@ def _reported(lex: Lexicon, sent: _Sentence, clause_before: str, clause: str,
     if first is not None:
         for m in _PAST_YEAR.finditer(clause):
             year = int(m.group(1))
-            if year < first and not re.search(r"(?:so với|tháng\s*\d{1,2})[^,;]{0,20}$", clause[:m.start()]):
+            if year < first and not _BASELINE_YEAR.search(clause[:m.start()]):
                 return True
     return False
+
+
+# a past year that dates a baseline, not the clause: "so với năm 2022", "từ 5,82% cuối năm
+# 2013 xuống ...", "(tháng 6 năm 2013)"
+_BASELINE_YEAR = re.compile(r"(?:so với|tháng\s*\d{1,2}|(?<![^\W\d_])từ\s+\d[\d.,]*\s*%?)[^,;()]{0,20}$")
 
 
 # "Năm 2010, toàn tỉnh ...", "trong năm 2010": a year the clause speaks of (not a citation's date)

@@ -57,24 +57,34 @@ _DATE_FIELD = re.compile(
 _NUMBER_VALUE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-def _readable(value: str) -> bool:
-    value = value.strip()
-    return not value or bool(_NUMBER_VALUE.fullmatch(value.translate(_DIGIT_LOOKALIKE)))
-
-
-def check_handwritten_fields(line: str, page: int) -> tuple[str, list[Flag]]:
+def check_handwritten_fields(line: str, page: int, unsure: set[str] | frozenset[str] = frozenset()
+                             ) -> tuple[str, list[Flag]]:
     """Blank the number or day/month fields of a header line that OCR could not read.
 
+    A field is unreadable when it is not a number, or when one of its words is in ``unsure``
+    (read with low confidence: hand-written "20" read as "|2" passes as "12" otherwise).
     Returns the line (junk removed, readable look-alikes turned into digits) and a Flag for
-    each field that was junk. A field left blank on the page stays blank, unflagged.
+    each field that was unreadable. A field left blank on the page stays blank, unflagged.
     """
     flags: list[Flag] = []
+
+    def _readable(value: str) -> bool:
+        value = value.strip()
+        if not value:
+            return True
+        if any(word in unsure or word.translate(_DIGIT_LOOKALIKE) in unsure for word in value.split()):
+            return False
+        return bool(_NUMBER_VALUE.fullmatch(value.translate(_DIGIT_LOOKALIKE)))
+
+    def _how(value: str) -> str:
+        return ", low confidence" if any(w in unsure or w.translate(_DIGIT_LOOKALIKE) in unsure
+                                         for w in value.split()) else ""
 
     def number(match: re.Match[str]) -> str:
         value = match.group("value")
         if _readable(value):
             return match.group("head") + value.translate(_DIGIT_LOOKALIKE) + match.group("tail")
-        flags.append(Flag("handwritten_number", f"document number unreadable (OCR read {value!r})", page))
+        flags.append(Flag("handwritten_number", f"document number unreadable (OCR: {value.strip()!r}{_how(value)})", page))
         return match.group("head") + match.group("tail").lstrip()
 
     def date(match: re.Match[str]) -> str:
@@ -84,7 +94,7 @@ def check_handwritten_fields(line: str, page: int) -> tuple[str, list[Flag]]:
             if _readable(value):
                 parts.append(value.translate(_DIGIT_LOOKALIKE))
             else:
-                flags.append(Flag("unreadable_field", f"{name} of the date unreadable (OCR read {value!r})", page))
+                flags.append(Flag("unreadable_field", f"{name} of the date unreadable (OCR: {value.strip()!r}{_how(value)})", page))
                 parts.append("")
         head = match.group("head") + parts[0]
         mid = match.group("mid") if parts[0] else " " + match.group("mid").lstrip()

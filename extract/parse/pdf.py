@@ -431,6 +431,7 @@ def _ocr_into(pdf: pdfium.PdfDocument, numbers: list[int], settings: ParseSettin
         if result.confidence is not None:
             raw.ocr_confidence[number] = round(result.confidence, 1)
     raw.ocr_pages.sort()
+    raw.ocr_confidence = dict(sorted(raw.ocr_confidence.items()))
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -119,6 +119,7 @@ class PlacedLine:
     bold: bool = False
     centered: bool = False
     block: int = 0  # OCR text block (a column, a header cell); a new block is a new paragraph
+    unsure: tuple[str, ...] = ()  # OCR words read with low confidence
 
 
 _PAGE_NUMBER = re.compile(r"(?:-\s*)?(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?", re.IGNORECASE)
@@ -230,6 +231,7 @@ def merge_segments(segments: list[PlacedLine]) -> PlacedLine:
         left=min(s.left for s in segments), top=min(s.top for s in segments),
         right=max(s.right for s in segments), bottom=max(s.bottom for s in segments),
         bold=all(s.bold for s in segments), block=segments[0].block,
+        unsure=tuple(word for s in segments for word in s.unsure),
     )
 
 
