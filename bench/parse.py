@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kehoach.extract.normalize import clean_text
 from kehoach.extract.parse.ocr import ocr_pages, page_blocks, run_tesseract
-from kehoach.extract.parse.pdf import read_pdf
+from kehoach.extract.parse.pdf import RULED_PATHS, _object_census, read_pdf
 from kehoach.extract.paths import CORPORA
 from kehoach.extract.settings import ParseSettings
 
@@ -139,11 +139,8 @@ def bench_ocr(limit: int | None) -> None:
                  for k, (_, n) in enumerate(pages)]
     # Pages holding a ruled table (annexes): OCR reads their cells in another order than the
     # text layer, so they are reported apart from the pages of running text.
-    tabled = set()
-    for stem in {stem for stem, _ in pages}:
-        path = RENDERED / f"{stem}.pdf"
-        raw = read_pdf(path.read_bytes(), str(path), ParseSettings(ocr=False))
-        tabled |= {(stem, b.page) for b in raw.blocks if b.kind == "table"}
+    tabled = {(stem, n) for stem, n in pages
+              if _object_census(pdfium.PdfDocument(str(RENDERED / f"{stem}.pdf"))[n - 1])[0] >= RULED_PATHS}
     groups = {"text pages": [k for k, page in enumerate(pages) if page not in tabled and refs[k]],
               "table pages": [k for k, page in enumerate(pages) if page in tabled and refs[k]]}
     for name, texts in (("ours", ours_text), ("plain tesseract", plain)):

@@ -32,7 +32,7 @@ from kehoach.extract.document import Document  # noqa: E402
 from kehoach.extract.model import Extraction  # noqa: E402
 from kehoach.store import query  # noqa: E402
 from kehoach.store.db import Store, open_store  # noqa: E402
-from kehoach.store.load import RunInfo, save_parsed_and_extracted  # noqa: E402
+from kehoach.store.load import RunInfo, save_many, save_parsed_and_extracted  # noqa: E402
 from kehoach.store.provinces import load_provinces  # noqa: E402
 
 YEARS = list(range(2011, 2026))
@@ -65,17 +65,27 @@ def synthesize(pairs, n: int):
                dataclasses.replace(ext, metadata=meta, targets=targets))
 
 
-def load(store: Store, pairs, n: int) -> tuple[float, float]:
-    """(seconds in the store, documents/s)."""
+def load(store: Store, pairs, n: int, batch: int = 1) -> tuple[float, float]:
+    """(seconds in the store, documents/s). ``batch`` > 1: that many documents per transaction
+    (``save_many``); 1: one transaction per document, as ``kehoach ingest`` does."""
     info = RunInfo(extractor_version="bench", models_hash="bench")
     spent = 0.0
     done = 0
+    chunk = []
     for doc, ext in synthesize(pairs, n):
+        chunk.append((doc, ext, info))
+        if len(chunk) < batch and done + len(chunk) < n:
+            continue
         t = time.perf_counter()
-        save_parsed_and_extracted(store, doc, ext, info)
+        if batch == 1:
+            save_parsed_and_extracted(store, *chunk[0])
+        else:
+            failed = [r for r in save_many(store, chunk) if isinstance(r, Exception)]
+            assert not failed, failed[0]
         spent += time.perf_counter() - t
-        done += 1
-        if done % 1000 == 0:
+        done += len(chunk)
+        chunk = []
+        if done % 1000 < batch:
             print(f"  {done} documents, {done / spent:.0f}/s", file=sys.stderr, flush=True)
     return spent, n / spent
 
@@ -136,16 +146,17 @@ def time_queries(store: Store, repeat: int) -> list[tuple[str, float, float, flo
     return out
 
 
-def run(name: str, url: str, pairs, n: int, repeat: int) -> None:
-    print(f"\n== {name}: {n} documents ({url.split('@')[-1]})")
+def run(name: str, url: str, pairs, n: int, repeat: int, batch: int) -> None:
+    print(f"\n== {name}: {n} documents ({url.split('@')[-1]})", flush=True)
     store = open_store(url)
-    spent, rate = load(store, pairs, n)
+    spent, rate = load(store, pairs, n, batch)
     size = size_bytes(store)
-    print(f"load: {spent:.1f} s in the store, {rate:.0f} documents/s; database {size / 2**20:.0f} MiB "
-          f"({size / n / 1024:.1f} KiB/document)")
+    how = "one transaction per document" if batch == 1 else f"{batch} documents per transaction"
+    print(f"load ({how}): {spent:.1f} s in the store, {rate:.0f} documents/s; database "
+          f"{size / 2**20:.0f} MiB ({size / n / 1024:.1f} KiB/document)", flush=True)
     print(f"{'query':42} {'p50 ms':>8} {'p95 ms':>8} {'rows':>8}")
     for label, p50, p95, rows in time_queries(store, repeat):
-        print(f"{label:42} {p50:8.1f} {p95:8.1f} {rows:8.0f}")
+        print(f"{label:42} {p50:8.1f} {p95:8.1f} {rows:8.0f}", flush=True)
     store.close()
 
 
@@ -155,24 +166,27 @@ def main() -> None:
     ap.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     ap.add_argument("--pg-url", help="an existing PostgreSQL database (default: a throw-away server)")
     ap.add_argument("--repeat", type=int, default=40, help="calls per query")
+    ap.add_argument("--batch", type=int, default=1,
+                    help="documents per transaction (default 1: one per document, like ingest)")
     args = ap.parse_args()
 
     pairs = seeds()
     facts = sum(len(e.targets) + len(e.agencies) + len(e.citations) + len(e.deadlines) for _, e in pairs)
+    print(f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"seeds: {len(pairs)} documents, {facts} facts; copied to {args.docs} documents "
           f"(~{facts * args.docs // len(pairs)} facts)")
     if args.db in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", pairs, args.docs, args.repeat)
+            run("SQLite", f"sqlite:///{tmp}/bench.db", pairs, args.docs, args.repeat, args.batch)
     if args.db in ("postgresql", "both"):
         if args.pg_url:
-            run("PostgreSQL", args.pg_url, pairs, args.docs, args.repeat)
+            run("PostgreSQL", args.pg_url, pairs, args.docs, args.repeat, args.batch)
         else:
             import pg
 
             with pg.TempPostgres() as server:
                 run("PostgreSQL (local, fsync off)", server.create_database("bench"), pairs, args.docs,
-                    args.repeat)
+                    args.repeat, args.batch)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,10 @@ def _worker_main(conn, func: Callable[[Any], Any], initializer: Callable[[], Non
     except BaseException as exc:  # the parent reports it; one line, no traceback
         conn.send(("init_error", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+    except (BrokenPipeError, OSError):  # the batch ended while this worker was starting
+        return
     while True:
         try:
             item = conn.recv()
@@ -122,7 +125,7 @@ class ProcessPool(Generic[T]):
 
     def close(self) -> None:
         for w in self.workers:
-            w.stop(kill=w.busy)
+            w.stop(kill=w.busy or not w.ready)  # idle ones leave on end of file
         self.workers = []
 
     def _spawn(self) -> _Worker:

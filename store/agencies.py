@@ -8,6 +8,7 @@ kept as written with ``known = False`` and shows up in ``unknown_agencies()`` fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kehoach.extract.gazetteer import load_agencies
 from kehoach.extract.normalize import fold_key
@@ -24,6 +25,7 @@ class AgencyRef:
     score: float  # 100 = exact, lower = fuzzy, 0 = unknown
 
 
+@lru_cache(maxsize=65536)  # plans repeat the same few hundred names
 def resolve(written: str) -> AgencyRef:
     """The canonical agency for a name as written (unknown names come back as written)."""
     gaz = load_agencies()

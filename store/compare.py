@@ -11,26 +11,30 @@ Tables (``build_report`` picks them from a ``Selection``; each builder can be ca
 - ``other_targets_table``: the targets no indicator fits, so that none is out of sight.
 
 A cell holds entries; an entry is one statement ("≥ 75%", "Chủ trì", "27/KH-UBND (2021)") with
-the sources it came from (document number, page, sentence). Several targets in one cell are all
-shown, never averaged; the same figure said twice by one plan (a sentence and its annex total)
-is one entry with two sources. With ``as_of=2025`` old provinces are grouped under the unit they
-merged into on 1 July 2025, each entry naming the old province, and the table says so.
+every source that makes it (document number, page, sentence). Different figures in one cell
+(two plans in a year, say) are separate entries, never averaged; the same figure stated by
+several targets (a sentence and its annex total, or two plans) is one entry with all their
+sources. With ``as_of=2025`` old provinces are grouped under the unit they merged into on
+1 July 2025, each entry naming the old province, and the table says so.
 
-Labels are Vietnamese by default, English with ``lang="en"``.
+Statements are grouped in SQL, and sources are filled in (document, page, sentence) only for
+the figures a table shows: tables over tens of thousands of plans build in about a second.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select
 
 from kehoach.extract.indicators import OTHER, Indicator, Taxonomy, functions_of, load_taxonomy
 from kehoach.extract.normalize import fold, fold_key
 
 from .db import Store
 from .indicators import ensure_indicators
+from .labels import LABELS, label
 from .provinces import load_provinces
 from .query import province_ids
 from .schema import Agency, Assignment, Citation, LegalDocument, Province, Target
@@ -45,148 +49,31 @@ C = Citation.__table__
 L = LegalDocument.__table__
 
 TABLE_KINDS = ("indicators", "years", "agencies", "national", "other")
-
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "report": "So sánh kế hoạch các tỉnh",
-        "province": "Tỉnh, thành phố",
-        "indicator": "Chỉ tiêu",
-        "year": "Năm",
-        "agency": "Cơ quan",
-        "national_doc": "Văn bản trung ương",
-        "issuer": "Cơ quan ban hành",
-        "value": "Chỉ tiêu (giá trị)",
-        "subject": "Nội dung",
-        "document": "Văn bản",
-        "page": "Trang",
-        "sentence": "Câu trích",
-        "file": "Tệp",
-        "issued": "Ngày ban hành",
-        "ref": "Nguồn",
-        "table": "Bảng",
-        "cell": "Ô",
-        "sources": "Nguồn",
-        "other": "Khác (chưa phân loại)",
-        "other_count": "{n} chỉ tiêu khác",
-        "area_count": "+{n} theo địa bàn",
-        "unknown_province": "(không rõ tỉnh)",
-        "unknown_year": "không rõ năm",
-        "t_indicators": "Chỉ tiêu theo tỉnh{when}",
-        "t_years": "{label} — theo tỉnh và năm",
-        "t_agencies": "Cơ quan chủ trì, phối hợp theo lĩnh vực, từng tỉnh",
-        "t_national": "Văn bản trung ương được kế hoạch các tỉnh triển khai",
-        "t_other": "Chỉ tiêu chưa phân loại (khác)",
-        "s_indicators": "Tỉnh x chỉ tiêu",
-        "s_agencies": "Cơ quan x lĩnh vực",
-        "s_national": "Văn bản TW x tỉnh",
-        "s_other": "Khác",
-        "s_sources": "Nguồn",
-        "when_year": ", năm {y}",
-        "when_period": ", giai đoạn {a}–{b}",
-        "as_of": "Theo đơn vị hành chính từ 01/7/2025 (Nghị quyết 202/2025/QH15): {pairs}.",
-        "as_of_none": "Theo đơn vị hành chính từ 01/7/2025 (Nghị quyết 202/2025/QH15).",
-        "areas_note": "Chỉ tiêu giao cho từng huyện, xã được đếm trong ô (+n theo địa bàn) và liệt kê đầy đủ ở bảng theo năm của chỉ tiêu đó.",
-        "year_note": "Năm của ô là năm chỉ tiêu phải đạt (hết kỳ kế hoạch).",
-        "unknown_agency": " (chưa có trong danh mục)",
-        "no_data": "Không có dữ liệu cho lựa chọn này.",
-        "lead": "Chủ trì",
-        "coordinate": "Phối hợp",
-        "report_to": "Nhận báo cáo",
-        "responsible": "Thực hiện",
-        "general": "Nhiệm vụ khác",
-        "chart_bar": "Theo tỉnh",
-        "chart_line": "Theo năm",
-        "generated": "Tạo từ kho dữ liệu",
-        "unit": "Đơn vị",
-        "topic": "Lĩnh vực",
-        "targets": "Số chỉ tiêu",
-        "documents": "Số văn bản",
-        "provinces": "Số tỉnh",
-        "id": "Mã",
-    },
-    "en": {
-        "report": "Provincial plans compared",
-        "province": "Province",
-        "indicator": "Indicator",
-        "year": "Year",
-        "agency": "Agency",
-        "national_doc": "National document",
-        "issuer": "Issued by",
-        "value": "Target (value)",
-        "subject": "Subject",
-        "document": "Document",
-        "page": "Page",
-        "sentence": "Sentence",
-        "file": "File",
-        "issued": "Issued",
-        "ref": "Source",
-        "table": "Table",
-        "cell": "Cell",
-        "sources": "Sources",
-        "other": "Other (unclassified)",
-        "other_count": "{n} other targets",
-        "area_count": "+{n} by district",
-        "unknown_province": "(province unknown)",
-        "unknown_year": "year unknown",
-        "t_indicators": "Targets by province{when}",
-        "t_years": "{label} — by province and year",
-        "t_agencies": "Lead and partner agencies by function, per province",
-        "t_national": "National documents implemented by provincial plans",
-        "t_other": "Unclassified targets (other)",
-        "s_indicators": "Province x indicator",
-        "s_agencies": "Agency x function",
-        "s_national": "National docs x province",
-        "s_other": "Other",
-        "s_sources": "Sources",
-        "when_year": ", {y}",
-        "when_period": ", {a}–{b}",
-        "as_of": "As of the administrative units of 1 July 2025 (Resolution 202/2025/QH15): {pairs}.",
-        "as_of_none": "As of the administrative units of 1 July 2025 (Resolution 202/2025/QH15).",
-        "areas_note": "Targets set for single districts or communes are counted in the cell (+n by district) and listed in full in that indicator's by-year table.",
-        "year_note": "A cell's year is the year the target is due (end of the plan period).",
-        "unknown_agency": " (not in the gazetteer)",
-        "no_data": "No data for this selection.",
-        "lead": "Leads",
-        "coordinate": "Partner",
-        "report_to": "Receives reports",
-        "responsible": "Responsible",
-        "general": "Other tasks",
-        "chart_bar": "By province",
-        "chart_line": "By year",
-        "generated": "Built from the store",
-        "unit": "Unit",
-        "topic": "Topic",
-        "targets": "Targets",
-        "documents": "Documents",
-        "provinces": "Provinces",
-        "id": "Id",
-    },
-}
-
-
-def label(key: str, lang: str = "vi", **kw: Any) -> str:
-    text = LABELS.get(lang, LABELS["vi"])[key]
-    return text.format(**kw) if kw else text
+CHUNK = 5000  # ids per query when filling in sources
 
 
 # -- the model of a report -------------------------------------------------------------------
-@dataclass
+@dataclass(eq=False)
 class Source:
-    """Where a figure comes from: a document, a page, a sentence."""
+    """Where a figure comes from: a document, a page, a sentence (filled in by ``fill_sources``)."""
 
     key: tuple  # (kind, row id, ...): one Source per fact however many tables show it
-    document: str  # its number, or the file name when the number was left blank
-    document_id: int
-    file: str
-    province: str | None  # as stored (the province of the plan when it was written)
-    issued: str | None
-    page: int
-    sentence: str
-    verbatim: str
-    start: int
-    end: int
+    document: str = ""  # its number, or the file name when the number was left blank
+    document_id: int = 0
+    file: str = ""
+    province: str | None = None  # as written in the plan
+    issued: str | None = None
+    page: int = 0
+    sentence: str = ""
+    verbatim: str = ""
+    start: int = 0
+    end: int = 0
     ref: int = 0  # numbered in the order first shown (1, 2, ...)
-    context: str = ""  # which table cell first showed it
+    context: str = ""  # the table cell that first showed it
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.document_id)
 
 
 @dataclass
@@ -202,7 +89,7 @@ class Entry:
     year: int | None = None
     origin: str | None = None  # the old province, when grouped under its 2025 successor
     area: str | None = None  # a district or commune, for targets set below the province
-    detail: str | None = None  # the subject, or the task
+    detail: str | None = None  # the subject, the role, or the citation
 
 
 @dataclass
@@ -226,16 +113,15 @@ class Table:
     indicator: Indicator | None = None
 
     def cell(self, row_label: str, column: Any) -> list[Entry]:
-        """The entries of a cell, by the row's first label and a column label or key."""
+        """The entries of a cell, by the row's first label and a column key or label."""
         j = self.column_keys.index(column) if column in self.column_keys else self.columns.index(column)
         for row in self.rows:
             if row.labels[0] == row_label:
                 return row.cells[j]
         raise KeyError(row_label)
 
-    @property
-    def empty(self) -> bool:
-        return not any(e for r in self.rows for c in r.cells for e in c)
+    def sources(self) -> list[Source]:
+        return [s for r in self.rows for c in r.cells for e in c for s in e.sources]
 
 
 @dataclass
@@ -266,30 +152,61 @@ class Report:
 
 
 class _Sources:
-    """Numbers sources in the order they are first shown; one Source per fact."""
+    """One Source per fact, shared by every table that shows it."""
 
     def __init__(self) -> None:
         self.by_key: dict[tuple, Source] = {}
 
-    def add(self, source: Source) -> Source:
-        have = self.by_key.get(source.key)
-        if have is not None:
-            return have
-        self.by_key[source.key] = source
+    def get(self, key: tuple, **known: Any) -> Source:
+        source = self.by_key.get(key)
+        if source is None:
+            source = self.by_key[key] = Source(key=key, **known)
         return source
 
-    def number(self, tables: list[Table]) -> list[Source]:
-        ordered: list[Source] = []
-        for t in tables:
-            for r in t.rows:
-                for j, cell in enumerate(r.cells):
-                    for e in cell:
-                        for s in e.sources:
-                            if not s.ref:
-                                s.ref = len(ordered) + 1
-                                s.context = f"{t.sheet} / {r.labels[0]} / {t.columns[j]}"
-                                ordered.append(s)
-        return ordered
+
+def number_sources(tables: list[Table]) -> list[Source]:
+    """Number the sources in the order the tables show them; returns them in that order."""
+    ordered: list[Source] = []
+    seen: set[int] = set()
+    for t in tables:
+        for r in t.rows:
+            for j, cell in enumerate(r.cells):
+                for e in cell:
+                    for s in e.sources:
+                        if id(s) not in seen:
+                            seen.add(id(s))
+                            s.ref = len(ordered) + 1
+                            s.context = f"{t.sheet} / {' / '.join(r.labels)} / {t.columns[j]}"
+                            ordered.append(s)
+    return ordered
+
+
+def fill_sources(store: Store, sources: Iterable[Source]) -> None:
+    """Fill in document, page, sentence and offsets of sources not filled yet."""
+    todo: dict[str, dict[int, list[Source]]] = {"target": {}, "assignment": {}, "citation": {}}
+    for s in sources:
+        if not s.filled:
+            todo[s.key[0]].setdefault(s.key[1], []).append(s)
+    doc_cols = (func.coalesce(D.c.number, D.c.name), D.c.id, D.c.name, D.c.province_written, D.c.issued_date)
+    queries = {
+        "target": (T, select(T.c.id, T.c.page, T.c.text, T.c.verbatim, T.c.char_start, T.c.char_end, *doc_cols)
+                   .select_from(T.join(D, T.c.document_id == D.c.id))),
+        "assignment": (A, select(A.c.id, A.c.page, A.c.sentence, A.c.verbatim, A.c.char_start, A.c.char_end,
+                                 *doc_cols).select_from(A.join(D, A.c.document_id == D.c.id))),
+        "citation": (C, select(C.c.id, C.c.page, C.c.sentence, C.c.verbatim, C.c.char_start, C.c.char_end,
+                               *doc_cols).select_from(C.join(D, C.c.document_id == D.c.id))),
+    }
+    with store.read() as conn:
+        for kind, by_id in todo.items():
+            table, q = queries[kind]
+            ids = list(by_id)
+            for i in range(0, len(ids), CHUNK):
+                for rid, page, sentence, verbatim, start, end, doc, doc_id, file, written, issued in conn.execute(
+                        q.where(table.c.id.in_(ids[i:i + CHUNK]))):
+                    for s in by_id[rid]:
+                        s.document, s.document_id, s.file, s.province, s.issued = doc, doc_id, file, written, issued
+                        s.page, s.verbatim, s.start, s.end = page, verbatim, start, end
+                        s.sentence = s.sentence or sentence  # an agency's task is kept as its sentence
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -318,8 +235,33 @@ def format_value(value: float, value_max: float | None, comparator: str, unit: s
     return _COMPARATOR.get(comparator, "") + number + tail
 
 
+@lru_cache(maxsize=4096)
 def _sort_key(name: str) -> str:
     return fold(name)
+
+
+@lru_cache(maxsize=4096)
+def _unit_key(unit: str) -> str:
+    return fold_key(unit)
+
+
+def _year_text(a: int | None, b: int | None) -> str:
+    if a is None and b is None:
+        return ""
+    if a is None or b is None or a == b:
+        return str(b or a)
+    return f"{a}–{b}"
+
+
+def _ids(column, dialect: str):
+    """The ids of a group, as one comma-separated string."""
+    if dialect == "postgresql":
+        return func.string_agg(cast(column, Text), ",")
+    return func.group_concat(column)
+
+
+def _split_ids(text: str | None) -> list[int]:
+    return sorted(int(x) for x in text.split(",")) if text else []
 
 
 # -- provinces -------------------------------------------------------------------------------
@@ -331,27 +273,32 @@ class _ProvinceView:
     as_of_2025: bool
     lang: str
     merged_seen: dict[str, str] = field(default_factory=dict)  # old -> new, for the note
+    _cache: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
-    def row(self, province_id: int | None, written: str | None) -> tuple[str, str | None]:
+    def row(self, province_id: int | None, written: str | None = None) -> tuple[str, str | None]:
         """(row label, origin): origin names the old province when it is grouped under another."""
         if province_id is None or province_id not in self.names:
             return label("unknown_province", self.lang), written
-        name = self.names[province_id]
-        if not self.as_of_2025:
-            return name, None
-        successor = load_provinces().successor(name).name
-        if successor != name:
-            self.merged_seen[name] = successor
-            return successor, name
-        return name, None
+        got = self._cache.get(province_id)
+        if got is None:
+            name = self.names[province_id]
+            got = (name, None)
+            if self.as_of_2025:
+                successor = load_provinces().successor(name).name
+                if successor != name:
+                    got = (successor, name)
+            self._cache[province_id] = got
+        if got[1]:
+            self.merged_seen[got[1]] = got[0]
+        return got
 
     def notes(self) -> list[str]:
         if not self.as_of_2025:
             return []
         if not self.merged_seen:
             return [label("as_of_none", self.lang)]
-        pairs = "; ".join(f"{old} → {new}" for old, new in sorted(self.merged_seen.items(),
-                                                                    key=lambda kv: (_sort_key(kv[1]), _sort_key(kv[0]))))
+        pairs = "; ".join(f"{old} → {new}" for old, new in sorted(
+            self.merged_seen.items(), key=lambda kv: (_sort_key(kv[1]), _sort_key(kv[0]))))
         return [label("as_of", self.lang, pairs=pairs)]
 
 
@@ -377,6 +324,11 @@ def _year_filter(sel: Selection, lo, hi):
     return or_(*[and_(lo <= b, hi >= a) for a, b in sel.years])
 
 
+def _document_years():
+    return (func.coalesce(D.c.period_start, D.c.issued_year),
+            func.coalesce(D.c.period_end, D.c.period_start, D.c.issued_year))
+
+
 def _when(sel: Selection) -> str:
     if not sel.years:
         return ""
@@ -391,28 +343,20 @@ def _single_year(sel: Selection) -> bool:
 
 # -- targets ---------------------------------------------------------------------------------
 @dataclass
-class TargetRow:
-    id: int
+class Statement:
+    """Targets of one province saying the same thing: same indicator, figure, unit, years, area."""
+
+    province_id: int | None
+    written: str | None  # the province as written, when it resolved to none
     indicator_id: str
     value: float
     value_max: float | None
     comparator: str
     unit: str | None
-    subject: str | None
-    area: str | None
     year_from: int | None
     year_to: int | None
-    page: int
-    sentence: str
-    verbatim: str
-    start: int
-    end: int
-    document_id: int
-    document: str
-    file: str
-    issued: str | None
-    province_id: int | None
-    province_written: str | None
+    area: str | None
+    ids: list[int]  # the targets
 
 
 def selected_indicators(sel: Selection, tax: Taxonomy) -> list[Indicator] | None:
@@ -426,81 +370,72 @@ def selected_indicators(sel: Selection, tax: Taxonomy) -> list[Indicator] | None
     return None
 
 
-def fetch_targets(store: Store, sel: Selection, indicator_ids: Iterable[str] | None = None) -> list[TargetRow]:
-    """Matched targets for the selection (``indicator_ids`` None: all, "other" included)."""
-    q = (select(T.c.id, T.c.indicator_id, T.c.value, T.c.value_max, T.c.comparator, T.c.unit, T.c.subject,
-                T.c.area, T.c.year_from, T.c.year_to, T.c.page, T.c.text, T.c.verbatim, T.c.char_start,
-                T.c.char_end, D.c.id, func.coalesce(D.c.number, D.c.name), D.c.name, D.c.issued_date,
-                D.c.province_id, D.c.province_written)
-         .select_from(T.join(D, T.c.document_id == D.c.id)))
+def fetch_statements(store: Store, sel: Selection, indicator_ids: Iterable[str] | None = None) -> list[Statement]:
+    """Matched targets for the selection, grouped into statements (``indicator_ids`` None: all,
+    "other" included)."""
+    written = func.nullif(func.coalesce(D.c.province_id, -1) * 0, 0)  # NULL placeholder, see below
+    written = D.c.province_written  # grouped only where no province resolved (CASE below)
+    from sqlalchemy import case
+
+    written = case((D.c.province_id.is_(None), D.c.province_written), else_=None)
+    cols = (D.c.province_id, written, T.c.indicator_id, T.c.value, T.c.value_max, T.c.comparator, T.c.unit,
+            T.c.year_from, T.c.year_to, T.c.area)
+    q = select(*cols, _ids(T.c.id, store.dialect)).select_from(T.join(D, T.c.document_id == D.c.id))
     conds = [c for c in (_province_filter(store, sel, D.c.province_id),
                          _year_filter(sel, T.c.year_from, T.c.year_to)) if c is not None]
     if indicator_ids is not None:
         conds.append(T.c.indicator_id.in_(list(indicator_ids)))
-    q = q.where(*conds).order_by(T.c.year_to, D.c.issued_date, D.c.id, T.c.char_start)
+    q = q.where(*conds).group_by(*cols)
     with store.read() as conn:
-        return [TargetRow(*r) for r in conn.execute(q)]
+        return [Statement(*r[:-1], ids=_split_ids(r[-1])) for r in conn.execute(q)]
 
 
-def _target_source(t: TargetRow) -> Source:
-    return Source(key=("target", t.id), document=t.document, document_id=t.document_id, file=t.file,
-                  province=t.province_written, issued=t.issued, page=t.page, sentence=t.sentence,
-                  verbatim=t.verbatim, start=t.start, end=t.end)
-
-
-def _year_text(a: int | None, b: int | None) -> str:
-    if a is None and b is None:
-        return ""
-    if a is None or b is None or a == b:
-        return str(b or a)
-    return f"{a}–{b}"
-
-
-def _target_entries(targets: list[TargetRow], view: _ProvinceView, sources: _Sources, lang: str,
-                    show_year: str) -> list[Entry]:
-    """Entries for one cell: one per distinct statement of a plan (same value, comparator,
-    unit, years, area), with every source saying it; province-wide targets first.
-    ``show_year``: "always" adds the years to the text, "span" only a span of several years."""
+def _entries(statements: list[Statement], view: _ProvinceView, sources: _Sources, lang: str,
+             show_year: str) -> list[Entry]:
+    """A cell's entries: one per distinct statement, with every target making it as a source;
+    province-wide targets first. ``show_year``: "always" writes the years in the text, "span"
+    only a span of several years."""
     groups: dict[tuple, Entry] = {}
-    for t in targets:
-        _, origin = view.row(t.province_id, t.province_written)
-        unit = (t.unit or "").strip()
-        key = (t.document_id, t.value, t.value_max, t.comparator, fold_key(unit), t.year_from, t.year_to,
-               t.area or "")
+    for st in statements:
+        _, origin = view.row(st.province_id, st.written)
+        unit = (st.unit or "").strip()
+        key = (origin, st.value, st.value_max, st.comparator, _unit_key(unit), st.year_from, st.year_to, st.area or "")
         entry = groups.get(key)
         if entry is None:
-            text = format_value(t.value, t.value_max, t.comparator, unit, lang)
-            years = _year_text(t.year_from, t.year_to)
-            if show_year == "never" or show_year == "span" and "–" not in years:
+            text = format_value(st.value, st.value_max, st.comparator, unit, lang)
+            years = _year_text(st.year_from, st.year_to)
+            if show_year == "span" and "–" not in years:
                 years = ""
-            extras = [x for x in (t.area, years) if x]
+            extras = [x for x in (st.area, years) if x]
             if extras:
                 text += f" ({', '.join(extras)})"
             if origin:
                 text = f"{origin}: {text}"
-            entry = groups[key] = Entry(text=text, value=t.value, value_max=t.value_max, comparator=t.comparator,
-                                        unit=unit or None, year=t.year_to or t.year_from, origin=origin,
-                                        area=t.area, detail=t.subject)
-        entry.sources.append(sources.add(_target_source(t)))
+            entry = groups[key] = Entry(text=text, value=st.value, value_max=st.value_max, comparator=st.comparator,
+                                        unit=unit or None, year=st.year_to or st.year_from, origin=origin,
+                                        area=st.area)
+        entry.sources.extend(sources.get(("target", i)) for i in st.ids)
     return sorted(groups.values(), key=lambda e: (e.area is not None, e.origin or "", e.year or 0,
-                                                  _sort_key(e.area or "")))
+                                                  _sort_key(e.area or ""), e.value or 0))
 
 
 def province_indicator_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
-                             targets: list[TargetRow] | None = None, sources: _Sources | None = None) -> Table:
-    """Provinces x indicators for the selected years; "other" targets counted in a last column."""
+                             statements: list[Statement] | None = None, sources: _Sources | None = None) -> Table:
+    """Provinces x indicators for the selected years; "other" targets counted in a last column;
+    targets set for single districts counted (listed in full in the indicator's year table)."""
     tax = taxonomy or load_taxonomy()
     lang = sel.lang
     wanted = selected_indicators(sel, tax)
-    if targets is None:
+    alone = sources is None
+    if statements is None:
         ensure_indicators(store, taxonomy=tax)
-        targets = fetch_targets(store, sel, [i.id for i in wanted] if wanted is not None else None)
-    sources = sources or _Sources()
+        statements = fetch_statements(store, sel, [i.id for i in wanted] if wanted is not None else None)
+    sources = sources if sources is not None else _Sources()
     view = _province_view(store, sel)
-    cells: dict[tuple[str, str], list[TargetRow]] = {}
-    for t in targets:
-        row, _ = view.row(t.province_id, t.province_written)
-        cells.setdefault((row, t.indicator_id), []).append(t)
+    cells: dict[tuple[str, str], list[Statement]] = {}
+    for st in statements:
+        row, _ = view.row(st.province_id, st.written)
+        cells.setdefault((row, st.indicator_id), []).append(st)
     present = {ind for _, ind in cells}
     indicators = [i for i in (wanted if wanted is not None else tax.indicators) if i.id in present]
     with_other = wanted is None and OTHER in present
@@ -511,113 +446,130 @@ def province_indicator_table(store: Store, sel: Selection, taxonomy: Taxonomy | 
     for name in sorted({r for r, _ in cells}, key=_sort_key):
         row_cells = []
         for k in keys:
-            ts = cells.get((name, k), [])
+            sts = cells.get((name, k), [])
             if k == OTHER:
-                entry = Entry(text=label("other_count", lang, n=len(ts))) if ts else None
-                row_cells.append([entry] if entry else [])
+                n = sum(len(s.ids) for s in sts)
+                row_cells.append([Entry(text=label("other_count", lang, n=n))] if n else [])
                 continue
-            wide = [t for t in ts if not t.area]
-            entries = _target_entries(wide, view, sources, lang, show_year)
-            n_area = len(ts) - len(wide)
+            entries = _entries([s for s in sts if not s.area], view, sources, lang, show_year)
+            n_area = sum(len(s.ids) for s in sts if s.area)
             if n_area:
                 entries.append(Entry(text=label("area_count", lang, n=n_area)))
             row_cells.append(entries)
         rows.append(Row(key=name, labels=[name], cells=row_cells))
     notes = view.notes()
-    if any(t.area for t in targets):
+    if any(s.area for s in statements):
         notes.append(label("areas_note", lang))
     notes.append(label("year_note", lang))
-    return Table(key="indicators", kind="indicators", title=label("t_indicators", lang, when=_when(sel)),
-                 sheet=label("s_indicators", lang), row_headers=[label("province", lang)], columns=columns,
-                 column_keys=keys, rows=rows, notes=notes)
+    table = Table(key="indicators", kind="indicators", title=label("t_indicators", lang, when=_when(sel)),
+                  sheet=label("s_indicators", lang), row_headers=[label("province", lang)], columns=columns,
+                  column_keys=keys, rows=rows, notes=notes)
+    if alone:
+        fill_sources(store, table.sources())
+    return table
 
 
 def province_year_table(store: Store, sel: Selection, indicator_id: str, taxonomy: Taxonomy | None = None,
-                        targets: list[TargetRow] | None = None, sources: _Sources | None = None) -> Table:
+                        statements: list[Statement] | None = None, sources: _Sources | None = None) -> Table:
     """Provinces x years for one indicator; a target sits in the year it is due."""
     tax = taxonomy or load_taxonomy()
     ind = tax.get(indicator_id)
     lang = sel.lang
-    if targets is None:
+    alone = sources is None
+    if statements is None:
         ensure_indicators(store, taxonomy=tax)
-        targets = fetch_targets(store, sel, [indicator_id])
+        statements = fetch_statements(store, sel, [indicator_id])
     else:
-        targets = [t for t in targets if t.indicator_id == indicator_id]
-    sources = sources or _Sources()
+        statements = [s for s in statements if s.indicator_id == indicator_id]
+    sources = sources if sources is not None else _Sources()
     view = _province_view(store, sel)
-    cells: dict[tuple[str, int | None], list[TargetRow]] = {}
-    for t in targets:
-        row, _ = view.row(t.province_id, t.province_written)
-        cells.setdefault((row, t.year_to or t.year_from), []).append(t)
+    cells: dict[tuple[str, int | None], list[Statement]] = {}
+    for st in statements:
+        row, _ = view.row(st.province_id, st.written)
+        cells.setdefault((row, st.year_to or st.year_from), []).append(st)
     years = sorted({y for _, y in cells}, key=lambda y: (y is None, y or 0))
     columns = [str(y) if y is not None else label("unknown_year", lang) for y in years]
     rows = []
     for name in sorted({r for r, _ in cells}, key=_sort_key):
-        row_cells = []
-        for y in years:
-            ts = cells.get((name, y), [])
-            # The cell's year is the column; a multi-year target still says its span.
-            row_cells.append(_target_entries(ts, view, sources, lang, show_year="span"))
-        rows.append(Row(key=name, labels=[name], cells=row_cells))
-    notes = view.notes() + [label("year_note", lang)]
-    unit_word = {"vi": "Đơn vị", "en": "Unit"}.get(lang, "Đơn vị")
-    if ind.unit:
-        notes.insert(0, f"{unit_word}: {ind.unit}. {label('topic', lang)}: {tax.topic_label(ind.topic, lang)}.")
-    return Table(key=f"years-{ind.id}", kind="years", title=label("t_years", lang, label=ind.label(lang)),
-                 sheet=ind.id, row_headers=[label("province", lang)], columns=columns, column_keys=years,
-                 rows=rows, notes=notes, indicator=ind)
+        # The column is the year; a target of several years still says its span.
+        rows.append(Row(key=name, labels=[name],
+                        cells=[_entries(cells.get((name, y), []), view, sources, lang, "span") for y in years]))
+    notes = [f"{label('unit', lang)}: {ind.unit}. {label('topic', lang)}: {tax.topic_label(ind.topic, lang)}."]
+    notes += view.notes() + [label("year_note", lang)]
+    table = Table(key=f"years-{ind.id}", kind="years", title=label("t_years", lang, label=ind.label(lang)),
+                  sheet=ind.id, row_headers=[label("province", lang)], columns=columns, column_keys=years,
+                  rows=rows, notes=notes, indicator=ind)
+    if alone:
+        fill_sources(store, table.sources())
+    return table
 
 
 def other_targets_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
-                        targets: list[TargetRow] | None = None, sources: _Sources | None = None) -> Table:
+                        sources: _Sources | None = None) -> Table:
     """Every target no indicator fits: province, year, value and subject, with its source."""
     tax = taxonomy or load_taxonomy()
     lang = sel.lang
-    if targets is None:
-        ensure_indicators(store, taxonomy=tax)
-        targets = fetch_targets(store, sel, [OTHER])
-    else:
-        targets = [t for t in targets if t.indicator_id == OTHER]
-    sources = sources or _Sources()
+    alone = sources is None
+    sources = sources if sources is not None else _Sources()
+    ensure_indicators(store, taxonomy=tax)
     view = _province_view(store, sel)
-    rows = []
+    q = (select(T.c.id, T.c.value, T.c.value_max, T.c.comparator, T.c.unit, T.c.subject, T.c.area, T.c.year_from,
+                T.c.year_to, T.c.char_start, D.c.id, func.coalesce(D.c.number, D.c.name), D.c.province_id,
+                D.c.province_written)
+         .select_from(T.join(D, T.c.document_id == D.c.id)))
+    conds = [T.c.indicator_id == OTHER] + [c for c in (_province_filter(store, sel, D.c.province_id),
+                                                       _year_filter(sel, T.c.year_from, T.c.year_to)) if c is not None]
+    with store.read() as conn:
+        found = conn.execute(q.where(*conds)).all()
     keyed = []
-    for t in targets:
-        name, origin = view.row(t.province_id, t.province_written)
-        keyed.append((_sort_key(name), t.year_to or 0, t.document_id, t.start, name, origin, t))
-    keyed.sort(key=lambda k: k[:4])
-    for _, _, _, _, name, origin, t in keyed:
-        value = format_value(t.value, t.value_max, t.comparator, t.unit, lang)
-        if t.area:
-            value += f" ({t.area})"
-        src = sources.add(_target_source(t))
-        rows.append(Row(key=f"{name}-{t.id}", labels=[name, _year_text(t.year_from, t.year_to)],
-                        cells=[[Entry(text=value, sources=[src], value=t.value, value_max=t.value_max,
-                                      comparator=t.comparator, unit=t.unit, year=t.year_to, origin=origin,
-                                      area=t.area, detail=t.subject)],
-                               [Entry(text=t.subject or "")] if t.subject else [],
-                               [Entry(text=t.document)]]))
-    return Table(key="other", kind="other", title=label("t_other", lang), sheet=label("s_other", lang),
-                 row_headers=[label("province", lang), label("year", lang)],
-                 columns=[label("value", lang), label("subject", lang), label("document", lang)],
-                 column_keys=["value", "subject", "document"], rows=rows, notes=view.notes())
+    for r in found:
+        name, origin = view.row(r.province_id, r.province_written)
+        keyed.append(((_sort_key(name), r.year_to or 0, r[10], r.char_start), name, origin, r))
+    keyed.sort(key=lambda k: k[0])
+    rows = []
+    for _, name, origin, r in keyed:
+        value = format_value(r.value, r.value_max, r.comparator, r.unit, lang)
+        if r.area:
+            value += f" ({r.area})"
+        if origin:
+            value = f"{origin}: {value}"
+        rows.append(Row(key=f"{name}-{r.id}", labels=[name, _year_text(r.year_from, r.year_to)],
+                        cells=[[Entry(text=value, sources=[sources.get(("target", r.id))], value=r.value,
+                                      value_max=r.value_max, comparator=r.comparator, unit=r.unit,
+                                      year=r.year_to, origin=origin, area=r.area, detail=r.subject)],
+                               [Entry(text=r.subject)] if r.subject else [],
+                               [Entry(text=r[11])]]))
+    table = Table(key="other", kind="other", title=label("t_other", lang), sheet=label("s_other", lang),
+                  row_headers=[label("province", lang), label("year", lang)],
+                  columns=[label("value", lang), label("subject", lang), label("document", lang)],
+                  column_keys=["value", "subject", "document"], rows=rows, notes=view.notes())
+    if alone:
+        fill_sources(store, table.sources())
+    return table
 
 
 # -- agencies --------------------------------------------------------------------------------
 _LEAD_CUE = re.compile(r"\bchủ trì\b", re.IGNORECASE)
 _COORD_CUE = re.compile(r"\bphối hợp\b", re.IGNORECASE)
+_ROLE_ORDER = {"lead": 0, "responsible": 1, "coordinate": 2, "report_to": 3}
 
 
-def _task_role(task: str, roles: list[str]) -> str:
-    """The role a task gives: "chủ trì" leads, "phối hợp" partners, else what the plan said of
-    the agency as a whole (a heading agency: responsible for what is under it)."""
+@lru_cache(maxsize=65536)
+def _task_functions(task: str, roles: tuple[str, ...], tax: Taxonomy) -> tuple[str, tuple[str, ...]]:
+    """(role, functions) of one task. "chủ trì" leads, "phối hợp" partners, else what the plan
+    said of the agency as a whole (a heading agency is responsible for what is under it)."""
     if _LEAD_CUE.search(task[:160]):
-        return "lead"
-    if _COORD_CUE.search(task[:40]):
-        return "coordinate"
-    if roles == ["report_to"]:
-        return "report_to"
-    return "lead" if roles[:1] == ["lead"] and len(roles) == 1 else "responsible"
+        role = "lead"
+    elif _COORD_CUE.search(task[:40]):
+        role = "coordinate"
+    elif roles == ("report_to",):
+        role = "report_to"
+    else:
+        role = "lead" if roles == ("lead",) else "responsible"
+    fns = tuple(functions_of(task, tax)) or ("general",)
+    if role == "report_to" and any(f.id == "reporting" for f in tax.functions):
+        fns = ("reporting",)
+    return role, fns
 
 
 def agency_function_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
@@ -625,58 +577,63 @@ def agency_function_table(store: Store, sel: Selection, taxonomy: Taxonomy | Non
     """Rows (province, agency) x functions; a cell lists the roles the agency has there."""
     tax = taxonomy or load_taxonomy()
     lang = sel.lang
-    sources = sources or _Sources()
+    alone = sources is None
+    sources = sources if sources is not None else _Sources()
     view = _province_view(store, sel)
-    q = (select(A.c.id, A.c.roles, A.c.tasks, A.c.sentence, A.c.mention, A.c.page, A.c.char_start,
-                A.c.char_end, A.c.verbatim, AG.c.name, AG.c.known, D.c.id, func.coalesce(D.c.number, D.c.name),
-                D.c.name, D.c.issued_date, D.c.province_id, D.c.province_written)
+    # Assignments with the same agency, roles and tasks in a province are grouped in SQL (plans
+    # copy each other's wording); each group is classified once.
+    tasks_text = cast(A.c.tasks, Text)
+    cols = (D.c.province_id, AG.c.name, AG.c.known, cast(A.c.roles, Text), tasks_text, A.c.sentence)
+    q = (select(*cols, _ids(A.c.id, store.dialect))
          .select_from(A.join(AG, A.c.agency_id == AG.c.id).join(D, A.c.document_id == D.c.id)))
-    lo = func.coalesce(D.c.period_start, D.c.issued_year)
-    hi = func.coalesce(D.c.period_end, D.c.period_start, D.c.issued_year)
-    conds = [c for c in (_province_filter(store, sel, D.c.province_id), _year_filter(sel, lo, hi)) if c is not None]
+    conds = [c for c in (_province_filter(store, sel, D.c.province_id), _year_filter(sel, *_document_years()))
+             if c is not None]
     with store.read() as conn:
-        rows = conn.execute(q.where(*conds).order_by(D.c.issued_date, D.c.id, A.c.char_start)).all()
+        found = conn.execute(q.where(*conds).group_by(*cols)).all()
+    import json
+
     fn_ids = [f.id for f in tax.functions] + ["general"]
     cells: dict[tuple[str, str], dict[str, dict[str, Entry]]] = {}
     unknown: set[str] = set()
-    for (aid, roles, tasks, sentence, mention, page, start, end, verbatim, agency, known, doc_id, doc,
-         file, issued, province_id, written) in rows:
-        province, origin = view.row(province_id, written)
+    for province_id, agency, known, roles_json, tasks_json, sentence, ids_text in found:
+        province, origin = view.row(province_id)
         if not known:
             unknown.add(agency)
-        roles = list(roles or [])
-        pieces = [t for t in (tasks or []) if t] or [sentence or mention]
-        for k, task in enumerate(pieces):
-            fns = functions_of(task, tax) or ["general"]
-            role = _task_role(task, roles)
-            if role == "report_to":
-                fns = ["reporting"] if "reporting" in fn_ids else fns
-            src = sources.add(Source(
-                key=("assignment", aid, k), document=doc, document_id=doc_id, file=file, province=written,
-                issued=issued, page=page, sentence=" ".join(task.split())[:300], verbatim=verbatim,
-                start=start, end=end))
+        roles = tuple(json.loads(roles_json) if roles_json else ())
+        tasks = [t for t in (json.loads(tasks_json) if tasks_json else []) if t] or [sentence]
+        ids = _split_ids(ids_text)
+        for k, task in enumerate(tasks):
+            role, fns = _task_functions(task, roles, tax)
+            task_sources = [sources.get(("assignment", i, k), sentence=" ".join(task.split())[:300]) for i in ids]
+            text = label(role, lang) + (f" ({origin})" if origin else "")
             for fn in fns:
                 by_role = cells.setdefault((province, agency), {}).setdefault(fn, {})
-                text = label(role, lang) + (f" ({origin})" if origin else "")
-                entry = by_role.setdefault(text, Entry(text=text, origin=origin, detail=role))
-                if src not in entry.sources:
-                    entry.sources.append(src)
-    order = {"lead": 0, "responsible": 1, "coordinate": 2, "report_to": 3}
+                entry = by_role.get(text)
+                if entry is None:
+                    entry = by_role[text] = Entry(text=text, origin=origin, detail=role)
+                entry.sources.extend(task_sources)
     present = [f for f in fn_ids if any(f in fs for fs in cells.values())]
-    columns = [tax_function_label(tax, f, lang) for f in present]
+    columns = [function_label(tax, f, lang) for f in present]
     out_rows = []
     for province, agency in sorted(cells, key=lambda k: (_sort_key(k[0]), _sort_key(k[1]))):
         fs = cells[(province, agency)]
         name = agency + (label("unknown_agency", lang) if agency in unknown else "")
-        out_rows.append(Row(key=f"{province}|{agency}", labels=[province, name],
-                            cells=[sorted(fs.get(f, {}).values(), key=lambda e: (order.get(e.detail, 9), e.text))
-                                   for f in present]))
-    return Table(key="agencies", kind="agencies", title=label("t_agencies", lang), sheet=label("s_agencies", lang),
-                 row_headers=[label("province", lang), label("agency", lang)], columns=columns, column_keys=present,
-                 rows=out_rows, notes=view.notes())
+        row_cells = []
+        for f in present:
+            entries = sorted(fs.get(f, {}).values(), key=lambda e: (_ROLE_ORDER.get(e.detail, 9), e.text))
+            for e in entries:  # a plan's task listed once per cell, in plan order
+                e.sources = sorted(set(e.sources), key=lambda s: s.key)
+            row_cells.append(entries)
+        out_rows.append(Row(key=f"{province}|{agency}", labels=[province, name], cells=row_cells))
+    table = Table(key="agencies", kind="agencies", title=label("t_agencies", lang), sheet=label("s_agencies", lang),
+                  row_headers=[label("province", lang), label("agency", lang)], columns=columns,
+                  column_keys=present, rows=out_rows, notes=view.notes())
+    if alone:
+        fill_sources(store, table.sources())
+    return table
 
 
-def tax_function_label(tax: Taxonomy, fn: str, lang: str) -> str:
+def function_label(tax: Taxonomy, fn: str, lang: str) -> str:
     for f in tax.functions:
         if f.id == fn:
             return f.label(lang)
@@ -712,62 +669,61 @@ def is_national(doc_type: str | None, number: str | None, issuer: str | None) ->
 
 
 def legal_label(doc_type: str | None, number: str | None, date: str | None, mention: str, lang: str) -> str:
-    if number:
-        text = f"{doc_type or ''} {number}".strip()
-        if date:
-            d = date.split("-")
-            text += f" ngày {d[2]}/{d[1]}/{d[0]}" if lang != "en" and len(d) == 3 else f" of {date}" if lang == "en" else ""
-        return text
-    return mention
+    """"Quyết định 361/QĐ-TTg ngày 07/03/2016"; a law without a number as the plan named it."""
+    if not number:
+        return mention
+    text = f"{doc_type or ''} {number}".strip()
+    parts = (date or "").split("-")
+    if len(parts) == 3:
+        text += f" of {date}" if lang == "en" else f" ngày {parts[2]}/{parts[1]}/{parts[0]}"
+    return text
 
 
 def national_documents_table(store: Store, sel: Selection, sources: _Sources | None = None) -> Table:
     """National documents x provinces: each cell lists the province's plans that cite it."""
     lang = sel.lang
-    sources = sources or _Sources()
+    alone = sources is None
+    sources = sources if sources is not None else _Sources()
     view = _province_view(store, sel)
-    q = (select(L.c.id, L.c.key, L.c.doc_type, L.c.number, L.c.date, L.c.issuer, C.c.id, C.c.mention,
-                C.c.sentence, C.c.page, C.c.char_start, C.c.char_end, C.c.verbatim, D.c.id,
-                func.coalesce(D.c.number, D.c.name), D.c.name, D.c.issued_date, D.c.issued_year,
-                D.c.province_id, D.c.province_written)
-         .select_from(C.join(L, C.c.legal_document_id == L.c.id).join(D, C.c.document_id == D.c.id)))
-    lo = func.coalesce(D.c.period_start, D.c.issued_year)
-    hi = func.coalesce(D.c.period_end, D.c.period_start, D.c.issued_year)
-    conds = [c for c in (_province_filter(store, sel, D.c.province_id), _year_filter(sel, lo, hi)) if c is not None]
     with store.read() as conn:
-        legal = {r.id: r for r in conn.execute(select(L.c.id, L.c.doc_type, L.c.number, L.c.issuer))}
+        legal = {r.id: r for r in conn.execute(select(L.c.id, L.c.key, L.c.doc_type, L.c.number, L.c.date,
+                                                      L.c.issuer))}
         national = [i for i, r in legal.items() if is_national(r.doc_type, r.number, r.issuer)]
-        if not national:
-            rows = []
-        else:
-            conds.append(C.c.legal_document_id.in_(national))
-            rows = conn.execute(q.where(*conds).order_by(L.c.key, D.c.issued_date, D.c.id, C.c.char_start)).all()
+        found = []
+        if national:
+            cols = (C.c.legal_document_id, D.c.id, func.coalesce(D.c.number, D.c.name), D.c.issued_year,
+                    D.c.province_id)
+            q = (select(*cols, func.min(C.c.mention), _ids(C.c.id, store.dialect))
+                 .select_from(C.join(D, C.c.document_id == D.c.id)))
+            conds = [C.c.legal_document_id.in_(national)] + [
+                c for c in (_province_filter(store, sel, D.c.province_id), _year_filter(sel, *_document_years()))
+                if c is not None]
+            found = conn.execute(q.where(*conds).group_by(*cols)).all()
     docs: dict[int, dict] = {}
-    cells: dict[tuple[int, str], dict[int, Entry]] = {}
-    for (lid, key, dtype, number, date, issuer, cid, mention, sentence, page, start, end, verbatim, doc_id,
-         doc, file, issued, year, province_id, written) in rows:
-        info = docs.setdefault(lid, {"label": legal_label(dtype, number, date, mention, lang), "issuer": issuer or "",
-                                     "key": key, "provinces": set()})
-        province, origin = view.row(province_id, written)
+    cells: dict[tuple[int, str], list[Entry]] = {}
+    for lid, doc_id, doc, year, province_id, mention, ids_text in found:
+        r = legal[lid]
+        info = docs.setdefault(lid, {"label": legal_label(r.doc_type, r.number, r.date, mention, lang),
+                                     "issuer": r.issuer or "", "key": r.key, "provinces": set()})
+        province, origin = view.row(province_id)
         info["provinces"].add(province)
-        by_doc = cells.setdefault((lid, province), {})
-        entry = by_doc.get(doc_id)
-        if entry is None:
-            text = doc + (f" ({year})" if year else "")
-            if origin:
-                text = f"{origin}: {text}"
-            entry = by_doc[doc_id] = Entry(text=text, year=year, origin=origin, detail=mention)
-        entry.sources.append(sources.add(Source(
-            key=("citation", cid), document=doc, document_id=doc_id, file=file, province=written, issued=issued,
-            page=page, sentence=sentence, verbatim=verbatim, start=start, end=end)))
+        text = doc + (f" ({year})" if year else "")
+        if origin:
+            text = f"{origin}: {text}"
+        cells.setdefault((lid, province), []).append(Entry(
+            text=text, year=year, origin=origin, detail=mention,
+            sources=[sources.get(("citation", i)) for i in _split_ids(ids_text)]))
     provinces = sorted({p for _, p in cells}, key=_sort_key)
     order = sorted(docs, key=lambda i: (-len(docs[i]["provinces"]), docs[i]["key"]))
-    out_rows = [Row(key=docs[i]["key"], labels=[docs[i]["label"], docs[i]["issuer"]],
-                    cells=[sorted(cells.get((i, p), {}).values(), key=lambda e: (e.year or 0, e.text))
-                           for p in provinces]) for i in order]
-    return Table(key="national", kind="national", title=label("t_national", lang), sheet=label("s_national", lang),
-                 row_headers=[label("national_doc", lang), label("issuer", lang)], columns=provinces,
-                 column_keys=provinces, rows=out_rows, notes=view.notes())
+    rows = [Row(key=docs[i]["key"], labels=[docs[i]["label"], docs[i]["issuer"]],
+                cells=[sorted(cells.get((i, p), []), key=lambda e: (e.year or 0, e.text)) for p in provinces])
+            for i in order]
+    table = Table(key="national", kind="national", title=label("t_national", lang), sheet=label("s_national", lang),
+                  row_headers=[label("national_doc", lang), label("issuer", lang)], columns=provinces,
+                  column_keys=provinces, rows=rows, notes=view.notes())
+    if alone:
+        fill_sources(store, table.sources())
+    return table
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -785,33 +741,30 @@ def _kinds(sel: Selection) -> list[str]:
 
 
 def build_report(store: Store, sel: Selection, taxonomy: Taxonomy | None = None) -> Report:
-    """Every table the selection asks for (with no selection: all of them)."""
+    """Every table the selection asks for (with no selection: all of them), sources filled in."""
     tax = taxonomy or load_taxonomy()
     kinds = _kinds(sel)
     wanted = selected_indicators(sel, tax)
     ensure_indicators(store, taxonomy=tax)
     sources = _Sources()
     tables: list[Table] = []
-    targets: list[TargetRow] | None = None
-    if {"indicators", "years", "other"} & set(kinds):
-        ids = [i.id for i in wanted] if wanted is not None else None
-        if ids is not None and "other" in kinds:
-            ids.append(OTHER)
-        targets = fetch_targets(store, sel, ids)
-    if "indicators" in kinds:
-        tables.append(province_indicator_table(store, sel, tax, targets, sources))
-    if "years" in kinds:
-        present = {t.indicator_id for t in targets or []}
-        for ind in (wanted if wanted is not None else tax.indicators):
-            if ind.id in present or (wanted is not None and len(wanted) == 1):
-                tables.append(province_year_table(store, sel, ind.id, tax, targets, sources))
+    if {"indicators", "years"} & set(kinds):
+        statements = fetch_statements(store, sel, [i.id for i in wanted] if wanted is not None else None)
+        if "indicators" in kinds:
+            tables.append(province_indicator_table(store, sel, tax, statements, sources))
+        if "years" in kinds:
+            present = {s.indicator_id for s in statements}
+            for ind in (wanted if wanted is not None else tax.indicators):
+                if ind.id in present or (wanted is not None and len(wanted) == 1):
+                    tables.append(province_year_table(store, sel, ind.id, tax, statements, sources))
     if "agencies" in kinds:
         tables.append(agency_function_table(store, sel, tax, sources))
     if "national" in kinds:
         tables.append(national_documents_table(store, sel, sources))
     if "other" in kinds:
-        tables.append(other_targets_table(store, sel, tax, targets, sources))
-    numbered = sources.number(tables)
+        tables.append(other_targets_table(store, sel, tax, sources))
+    numbered = number_sources(tables)
+    fill_sources(store, numbered)
     return Report(tables=tables, sources=numbered, selection=sel, taxonomy=tax)
 
 
@@ -828,8 +781,8 @@ def parse_years(specs: Iterable[str] | None) -> list[tuple[int, int]] | None:
 
 
 __all__ = [
-    "Entry", "LABELS", "Report", "Row", "Selection", "Source", "TABLE_KINDS", "Table", "TargetRow",
-    "agency_function_table", "build_report", "fetch_targets", "format_number", "format_value", "is_national",
-    "label", "national_documents_table", "other_targets_table", "parse_years", "province_indicator_table",
-    "province_year_table",
+    "Entry", "LABELS", "Report", "Row", "Selection", "Source", "Statement", "TABLE_KINDS", "Table",
+    "agency_function_table", "build_report", "fetch_statements", "fill_sources", "format_number", "format_value",
+    "is_national", "label", "national_documents_table", "number_sources", "other_targets_table", "parse_years",
+    "province_indicator_table", "province_year_table",
 ]

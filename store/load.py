@@ -7,9 +7,11 @@
   all or nothing (re-extraction).
 - ``stored_document``: the parsed Document back, without parsing or OCR.
 - ``record_ingest_error``: a file that failed, once per distinct (path, sha256, error).
+- ``save_many``: several documents in one transaction (bulk loads); when one of them fails,
+  the others are stored one by one, so every document is still all or nothing.
 
-Rows are written with SQLAlchemy Core in bulk (one executemany per table); canonical agencies
-and cited legal documents are looked up once per process and cached.
+Rows are written with SQLAlchemy Core in bulk (one executemany per table per transaction);
+canonical agencies and cited legal documents are looked up once per process and cached.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kehoach.extract.citekey import citation_key, normalize_number
@@ -88,31 +90,40 @@ def save_parsed_and_extracted(store: Store, document: Document, extraction: Extr
 
     Idempotent on the file's sha256: when it is stored already, nothing is written and the
     stored id comes back."""
-    sha = document.source.sha256
-    writer = _Writer(store)
     try:
-        with store.write() as conn:
-            existing = conn.execute(select(T_DOC.c.id).where(T_DOC.c.sha256 == sha)).scalar()
-            if existing is not None:
-                return existing
-            doc_id, meta = _insert_document(conn, store, document, extraction)
-            writer.write_facts(conn, doc_id, meta, document.text, extraction, run_info)
-            if store.dialect == "sqlite":
-                fts.sqlite_index_document(conn, doc_id, document.text)
+        return _save_batch(store, [(document, extraction, run_info)])[0]
     except IntegrityError:
         # Another process stored the same file between our check and our insert.
-        existing = document_id(store, sha)
+        existing = document_id(store, document.source.sha256)
         if existing is None:
             raise
         return existing
-    writer.commit_cache()
-    return doc_id
+
+
+def save_many(store: Store, items: list[tuple[Document, Extraction, RunInfo]]) -> list[int | Exception]:
+    """Store several documents in one transaction; per item, its id (or the exception that
+    kept it out). When the batch fails, each document is tried alone, so one bad document
+    costs only itself."""
+    if not items:
+        return []
+    try:
+        return list(_save_batch(store, items))
+    except Exception:
+        if len(items) == 1:
+            raise
+    out: list[int | Exception] = []
+    for item in items:
+        try:
+            out.append(save_parsed_and_extracted(store, *item))
+        except Exception as exc:  # returned, not raised: the caller records it per file
+            out.append(exc)
+    return out
 
 
 def replace_extraction(store: Store, document_id: int, extraction: Extraction,
                        run_info: RunInfo) -> None:
     """Replace a document's facts with those of a new extraction run, atomically."""
-    writer = _Writer(store)
+    batch = _Batch(store)
     with store.write() as conn:
         text = conn.execute(select(T_TEXT.c.text).where(T_TEXT.c.document_id == document_id)).scalar()
         if text is None:
@@ -126,8 +137,35 @@ def replace_extraction(store: Store, document_id: int, extraction: Extraction,
         # The document's own citation key may have changed: links to it are made again.
         conn.execute(update(T_CITATION).where(T_CITATION.c.cited_document_id == document_id)
                      .values(cited_document_id=None))
-        writer.write_facts(conn, document_id, meta, text, extraction, run_info)
-    writer.commit_cache()
+        batch.add(_Pending(doc_id=document_id, meta=meta, text=text, extraction=extraction,
+                           info=run_info))
+        batch.flush(conn)
+    batch.commit_cache()
+
+
+def _save_batch(store: Store, items) -> list[int]:
+    batch = _Batch(store)
+    with store.write() as conn:
+        shas = list({d.source.sha256 for d, _, _ in items})
+        stored = dict(conn.execute(select(T_DOC.c.sha256, T_DOC.c.id).where(T_DOC.c.sha256.in_(shas))).all())
+        firsts: dict[str, _Pending] = {}
+        order: list[int | _Pending] = []
+        for document, extraction, info in items:
+            sha = document.source.sha256
+            if sha in stored:
+                order.append(stored[sha])
+            elif sha in firsts:  # the same file twice in one batch: stored once
+                order.append(firsts[sha])
+            else:
+                meta = _metadata_columns(extraction, _province_id(store, extraction.metadata.province))
+                pending = _Pending(doc_id=None, meta=meta, text=document.text, extraction=extraction,
+                                   info=info, document=document)
+                firsts[sha] = pending
+                batch.add(pending)
+                order.append(pending)
+        batch.flush(conn)
+    batch.commit_cache()
+    return [o.doc_id if isinstance(o, _Pending) else o for o in order]
 
 
 def stored_document(store: Store, document_id: int) -> Document:
@@ -279,23 +317,6 @@ def _prov(p) -> dict[str, Any]:
     return {"page": p.page, "start": p.start, "end": p.end, "text": p.text}
 
 
-def _insert_document(conn: Connection, store: Store, document: Document,
-                     extraction: Extraction) -> tuple[int, dict[str, Any]]:
-    """The document row and its text; returns its id and metadata columns."""
-    src = document.source
-    meta = _metadata_columns(extraction, _province_id(store, extraction.metadata.province))
-    row = {
-        "sha256": src.sha256, "path": src.path, "name": src.name, "format": src.format,
-        "size": src.size, "page_count": src.page_count, "ocr_pages": list(src.ocr_pages),
-        "loaded_at": now(), **meta,
-    }
-    doc_id = conn.execute(insert(T_DOC).returning(T_DOC.c.id), row).scalar_one()
-    text, parsed = pack_document(document)
-    conn.execute(insert(T_TEXT), {"document_id": doc_id, "text": text, "parsed": parsed,
-                                  "parse_seconds": document.seconds or 0.0})
-    return doc_id, meta
-
-
 def _insert_ignore(conn: Connection, dialect: str, table, rows: list[dict], key: str) -> None:
     """Insert rows, skipping those whose ``key`` is there already (another writer's, too)."""
     if not rows:
@@ -314,16 +335,134 @@ def _insert_ignore(conn: Connection, dialect: str, table, rows: list[dict], key:
     conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
 
 
-class _Writer:
-    """Writes one extraction's facts; new ids go to the store's caches only after commit."""
+@dataclass
+class _Pending:
+    """One document on its way into the store."""
+
+    doc_id: int | None  # None until the document row is written (new documents)
+    meta: dict[str, Any]  # metadata columns
+    text: str
+    extraction: Extraction
+    info: RunInfo
+    document: Document | None = None  # the parsed Document, for new documents
+    run_id: int | None = None
+
+
+class _Batch:
+    """Writes documents and facts with one statement per table for the whole batch; new
+    agency and legal-document ids reach the store's caches only after commit."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.pending: list[_Pending] = []
         self.new: dict[str, dict] = {"agency": {}, "legal": {}}
+
+    def add(self, pending: _Pending) -> None:
+        self.pending.append(pending)
 
     def commit_cache(self) -> None:
         for kind, items in self.new.items():
             self.store.cache[kind].update(items)
+
+    def flush(self, conn: Connection) -> None:
+        if not self.pending:  # every document was stored already
+            return
+        sqlite = self.store.dialect == "sqlite"
+        new = [p for p in self.pending if p.doc_id is None]
+        next_target = self._allocate_ids(conn, new) if sqlite else None
+        self._documents(conn, new)
+        self._runs(conn)
+        topics, targets, assigns, deadlines, citations = [], [], [], [], []
+        agency_ids = self._agency_ids(conn)
+        legal_ids = self._legal_ids(conn)
+        for p in self.pending:
+            ext, common = p.extraction, {"document_id": p.doc_id, "run_id": p.run_id}
+            topics += [{"document_id": p.doc_id, "topic": t} for t in sorted(set(ext.metadata.topics))]
+            targets += _target_rows(common, ext)
+            assigns += _assignment_rows(common, p.text, ext, agency_ids)
+            deadlines += _deadline_rows(common, ext, agency_ids)
+            cited = _resolve_cited(conn, p.doc_id, p.meta["province_id"], {c.key for c in ext.citations})
+            citations += _citation_rows(common, p.text, ext, legal_ids, cited)
+        if sqlite:
+            for i, row in enumerate(targets, start=next_target):
+                row["id"] = i
+        for table, rows in ((T_TOPIC, topics), (T_TARGET, targets), (T_ASSIGN, assigns),
+                            (T_DEADLINE, deadlines), (T_CITATION, citations)):
+            if rows:
+                conn.execute(insert(table), rows)
+        if sqlite and targets:
+            fts.sqlite_index_targets(conn, [(r["id"], r["subject"], r["text"]) for r in targets])
+        stale = [p for p in self.pending if not (sqlite and p in new)]  # run_id not written yet
+        if stale:
+            conn.execute(update(T_DOC).where(T_DOC.c.id == bindparam("b_id"))
+                         .values(run_id=bindparam("b_run"), extractor_version=bindparam("b_version")),
+                         [{"b_id": p.doc_id, "b_run": p.run_id, "b_version": p.info.extractor_version}
+                          for p in stale])
+        for p in self.pending:
+            _link_citations_to(conn, p.doc_id, p.meta)
+
+    def _allocate_ids(self, conn: Connection, new: list[_Pending]) -> int:
+        """SQLite: choose the ids of new documents, runs and targets; returns the first target id.
+
+        Safe because a write transaction there holds the database's one write lock from its
+        first statement (BEGIN IMMEDIATE). Cheaper than RETURNING, which SQLite can only give
+        in order one row at a time, and it lets a document row carry its run id at once."""
+        docs, runs, targets = conn.exec_driver_sql(
+            "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM extraction_run), "
+            "(SELECT max(id) FROM target)").one()
+        for k, p in enumerate(new, start=(docs or 0) + 1):
+            p.doc_id = k
+        for k, p in enumerate(self.pending, start=(runs or 0) + 1):
+            p.run_id = k
+        return (targets or 0) + 1
+
+    def _documents(self, conn: Connection, new: list[_Pending]) -> None:
+        if not new:
+            return
+        rows = []
+        for p in new:
+            src = p.document.source
+            rows.append({"sha256": src.sha256, "path": src.path, "name": src.name,
+                         "format": src.format, "size": src.size, "page_count": src.page_count,
+                         "ocr_pages": list(src.ocr_pages), "loaded_at": now(), **p.meta})
+            if p.doc_id is not None:  # ids allocated (SQLite)
+                rows[-1].update(id=p.doc_id, run_id=p.run_id, extractor_version=p.info.extractor_version)
+        if new[0].doc_id is None:
+            ids = conn.execute(insert(T_DOC).returning(T_DOC.c.id, sort_by_parameter_order=True),
+                               rows).scalars().all()
+            for p, doc_id in zip(new, ids):
+                p.doc_id = doc_id
+        else:
+            conn.execute(insert(T_DOC), rows)
+        texts = []
+        for p in new:
+            text, parsed = pack_document(p.document)
+            texts.append({"document_id": p.doc_id, "text": text, "parsed": parsed,
+                          "parse_seconds": p.document.seconds or 0.0})
+        conn.execute(insert(T_TEXT), texts)
+        if self.store.dialect == "sqlite":
+            fts.sqlite_index_documents(conn, [(r["document_id"], r["text"]) for r in texts])
+
+    def _runs(self, conn: Connection) -> None:
+        rows = []
+        for p in self.pending:
+            ext, info = p.extraction, p.info
+            timings = {"extract_seconds": ext.seconds, **info.timings,
+                       "counts": {"targets": len(ext.targets), "agencies": len(ext.agencies),
+                                  "deadlines": len(ext.deadlines), "citations": len(ext.citations)}}
+            rows.append({"document_id": p.doc_id, "extractor_version": info.extractor_version,
+                         "models_hash": info.models_hash, "started": info.started,
+                         "finished": info.finished, "seconds": info.seconds, "status": info.status,
+                         "error": info.error, "timings": timings})
+            if p.run_id is not None:
+                rows[-1]["id"] = p.run_id
+        if self.pending[0].run_id is None:
+            ids = conn.execute(insert(T_RUN).returning(T_RUN.c.id, sort_by_parameter_order=True),
+                               rows).scalars().all()
+            for p, run_id in zip(self.pending, ids):
+                p.run_id = run_id
+        else:
+            conn.execute(insert(T_RUN), rows)
 
     def _ids(self, conn: Connection, kind: str, table, key: str, rows: dict[str, dict]) -> dict[str, int]:
         """Ids for the given keys, inserting the rows not stored yet."""
@@ -338,161 +477,128 @@ class _Writer:
             self.new[kind].update(found)
         return ids
 
-    def write_facts(self, conn: Connection, doc_id: int, meta: dict[str, Any], text: str,
-                    extraction: Extraction, run_info: RunInfo) -> None:
-        """Run, topics and facts of one document; ``meta``: its metadata columns."""
-        run_id = self._run(conn, doc_id, extraction, run_info)
-        common = {"document_id": doc_id, "run_id": run_id}
-        topics = sorted(set(extraction.metadata.topics))
-        if topics:
-            conn.execute(insert(T_TOPIC), [{"document_id": doc_id, "topic": t} for t in topics])
-        self._targets(conn, common, extraction)
-        self._assignments(conn, common, text, extraction)
-        self._deadlines(conn, common, extraction)
-        self._citations(conn, common, meta["province_id"], text, extraction)
-        self._link_citations_to(conn, doc_id, meta)
-        conn.execute(update(T_DOC).where(T_DOC.c.id == doc_id).values(
-            run_id=run_id, extractor_version=run_info.extractor_version))
+    def _agency_ids(self, conn: Connection) -> dict[str, int]:
+        rows: dict[str, dict] = {}
+        for p in self.pending:
+            refs = [resolve_agency(a.name) for a in p.extraction.agencies]
+            refs += [r for r in (resolve_known(d.agency) for d in p.extraction.deadlines) if r]
+            for r in refs:
+                rows.setdefault(r.name, {"name": r.name, "folded": r.folded, "level": r.level,
+                                         "kind": r.kind, "aliases": list(r.aliases), "known": r.known})
+        return self._ids(conn, "agency", T_AGENCY, "name", rows) if rows else {}
 
-    def _run(self, conn: Connection, doc_id: int, extraction: Extraction, info: RunInfo) -> int:
-        timings = {"extract_seconds": extraction.seconds, **info.timings,
-                   "counts": {"targets": len(extraction.targets), "agencies": len(extraction.agencies),
-                              "deadlines": len(extraction.deadlines),
-                              "citations": len(extraction.citations)}}
-        row = {"document_id": doc_id, "extractor_version": info.extractor_version,
-               "models_hash": info.models_hash, "started": info.started, "finished": info.finished,
-               "seconds": info.seconds, "status": info.status, "error": info.error,
-               "timings": timings}
-        return conn.execute(insert(T_RUN).returning(T_RUN.c.id), row).scalar_one()
+    def _legal_ids(self, conn: Connection) -> dict[str, int]:
+        rows: dict[str, dict] = {}
+        for p in self.pending:
+            for c in p.extraction.citations:
+                rows.setdefault(c.key, {"key": c.key, "doc_type": c.type, "number": c.number,
+                                        "number_key": normalize_number(c.number) if c.number else None,
+                                        "date": c.date, "issuer": c.issuer})
+        return self._ids(conn, "legal", T_LEGAL, "key", rows) if rows else {}
 
-    def _targets(self, conn: Connection, common: dict, extraction: Extraction) -> None:
-        rows = []
-        for t in extraction.targets:
-            y0, y1 = years_of(t.period, extraction)
-            p = t.provenance
-            rows.append({**common, "value": t.value, "value_max": t.value_max, "unit": t.unit,
-                         "comparator": t.comparator, "subject": t.subject, "area": t.area,
-                         "period": t.period, "text": t.text, "year_from": y0, "year_to": y1,
-                         "page": p.page, "char_start": p.start, "char_end": p.end,
-                         "verbatim": p.text, "confidence": t.confidence})
-        if not rows:
-            return
-        if self.store.dialect == "sqlite":
-            ids = conn.execute(insert(T_TARGET).returning(T_TARGET.c.id, sort_by_parameter_order=True),
-                               rows).scalars().all()
-            fts.sqlite_index_targets(conn, [(i, r["subject"], r["text"]) for i, r in zip(ids, rows)])
-        else:
-            conn.execute(insert(T_TARGET), rows)
 
-    def _assignments(self, conn: Connection, common: dict, text: str, extraction: Extraction) -> None:
-        if not extraction.agencies:
-            return
-        refs = [resolve_agency(a.name) for a in extraction.agencies]
-        ids = self._ids(conn, "agency", T_AGENCY, "name", {
-            r.name: {"name": r.name, "folded": r.folded, "level": r.level, "kind": r.kind,
-                     "aliases": list(r.aliases), "known": r.known} for r in refs})
-        rows = []
-        for a, ref in zip(extraction.agencies, refs):
-            p = a.provenance
-            rows.append({**common, "agency_id": ids[ref.name], "role": a.roles[0] if a.roles else None,
-                         "roles": list(a.roles), "tasks": list(a.tasks),
-                         "aliases_in_text": list(a.aliases_in_text), "mention": a.mention,
-                         "sentence": sentence_around(text, p.start, p.end), "page": p.page,
-                         "char_start": p.start, "char_end": p.end, "verbatim": p.text,
-                         "confidence": a.confidence})
-        conn.execute(insert(T_ASSIGN), rows)
+def _target_rows(common: dict, extraction: Extraction) -> list[dict]:
+    rows = []
+    for t in extraction.targets:
+        y0, y1 = years_of(t.period, extraction)
+        p = t.provenance
+        rows.append({**common, "value": t.value, "value_max": t.value_max, "unit": t.unit,
+                     "comparator": t.comparator, "subject": t.subject, "area": t.area,
+                     "period": t.period, "text": t.text, "year_from": y0, "year_to": y1,
+                     "page": p.page, "char_start": p.start, "char_end": p.end,
+                     "verbatim": p.text, "confidence": t.confidence})
+    return rows
 
-    def _deadlines(self, conn: Connection, common: dict, extraction: Extraction) -> None:
-        if not extraction.deadlines:
-            return
-        refs = [resolve_known(d.agency) for d in extraction.deadlines]
-        known = {r.name: {"name": r.name, "folded": r.folded, "level": r.level, "kind": r.kind,
-                          "aliases": list(r.aliases), "known": True} for r in refs if r}
-        ids = self._ids(conn, "agency", T_AGENCY, "name", known) if known else {}
-        rows = []
-        for d, ref in zip(extraction.deadlines, refs):
-            p = d.provenance
-            rows.append({**common, "kind": d.kind, "date": d.date, "frequency": d.frequency,
-                         "action": d.action, "agency": d.agency,
-                         "agency_id": ids[ref.name] if ref else None, "text": d.text,
-                         "page": p.page, "char_start": p.start, "char_end": p.end,
-                         "verbatim": p.text, "confidence": d.confidence})
-        conn.execute(insert(T_DEADLINE), rows)
 
-    def _citations(self, conn: Connection, common: dict, province_id: int | None, text: str,
-                   extraction: Extraction) -> None:
-        if not extraction.citations:
-            return
-        legal: dict[str, dict] = {}
-        for c in extraction.citations:
-            legal.setdefault(c.key, {"key": c.key, "doc_type": c.type, "number": c.number,
-                                     "number_key": normalize_number(c.number) if c.number else None,
-                                     "date": c.date, "issuer": c.issuer})
-        ids = self._ids(conn, "legal", T_LEGAL, "key", legal)
-        targets = self._resolve_cited(conn, common["document_id"], province_id,
-                                      {c.key for c in extraction.citations})
-        rows = []
-        for c in extraction.citations:
-            p = c.provenance
-            rows.append({**common, "legal_document_id": ids[c.key],
-                         "cited_document_id": targets.get(c.key), "mention": c.mention,
-                         "sentence": sentence_around(text, p.start, p.end), "page": p.page,
-                         "char_start": p.start, "char_end": p.end, "verbatim": p.text,
-                         "confidence": c.confidence})
-        conn.execute(insert(T_CITATION), rows)
+def _assignment_rows(common: dict, text: str, extraction: Extraction, ids: dict[str, int]) -> list[dict]:
+    rows = []
+    for a in extraction.agencies:
+        p = a.provenance
+        rows.append({**common, "agency_id": ids[resolve_agency(a.name).name],
+                     "role": a.roles[0] if a.roles else None, "roles": list(a.roles),
+                     "tasks": list(a.tasks), "aliases_in_text": list(a.aliases_in_text),
+                     "mention": a.mention, "sentence": sentence_around(text, p.start, p.end),
+                     "page": p.page, "char_start": p.start, "char_end": p.end, "verbatim": p.text,
+                     "confidence": a.confidence})
+    return rows
 
-    @staticmethod
-    def _resolve_cited(conn: Connection, doc_id: int, province_id: int | None,
-                       keys: set[str]) -> dict[str, int]:
-        """Cited keys -> stored documents of the citing plan's province with that key.
 
-        A plan's local citations ("Kế hoạch số 71/KH-UBND") name documents of its own province,
-        and the same number exists in every province: only a unique same-province match links.
-        A key without a year (the plan did not say) matches on type and number."""
-        if province_id is None or not keys:
-            return {}
-        full = [k for k in keys if not k.endswith(":")]
-        partial = [k[:-1] for k in keys if k.endswith(":")]
-        cond = []
-        if full:
-            cond.append(T_DOC.c.cite_key.in_(full))
-        if partial:
-            cond.append(T_DOC.c.cite_key_base.in_(partial))
-        found: dict[str, list[int]] = {}
-        for did, key, base in conn.execute(
-                select(T_DOC.c.id, T_DOC.c.cite_key, T_DOC.c.cite_key_base)
-                .where(or_(*cond), T_DOC.c.province_id == province_id, T_DOC.c.id != doc_id)):
-            for k in (key, f"{base}:"):
-                if k in keys:
-                    found.setdefault(k, []).append(did)
-        return {k: ids[0] for k, ids in found.items() if len(ids) == 1}
+def _deadline_rows(common: dict, extraction: Extraction, ids: dict[str, int]) -> list[dict]:
+    rows = []
+    for d in extraction.deadlines:
+        ref = resolve_known(d.agency)
+        p = d.provenance
+        rows.append({**common, "kind": d.kind, "date": d.date, "frequency": d.frequency,
+                     "action": d.action, "agency": d.agency,
+                     "agency_id": ids[ref.name] if ref else None, "text": d.text, "page": p.page,
+                     "char_start": p.start, "char_end": p.end, "verbatim": p.text,
+                     "confidence": d.confidence})
+    return rows
 
-    @staticmethod
-    def _link_citations_to(conn: Connection, doc_id: int, meta: dict[str, Any]) -> None:
-        """Earlier plans of the same province that cite this document now point to it."""
-        key, base, province_id = meta["cite_key"], meta["cite_key_base"], meta["province_id"]
-        if key is None or province_id is None:
-            return
-        legal_ids = list(conn.execute(select(T_LEGAL.c.id).where(T_LEGAL.c.key.in_([key, f"{base}:"])))
-                         .scalars())
-        if not legal_ids:  # nobody cites it (yet): the usual case
-            return
-        # Only when no other document of the province has the same key (then it is ambiguous).
-        twins = conn.execute(select(T_DOC.c.id).where(
-            T_DOC.c.cite_key == key, T_DOC.c.province_id == province_id,
-            T_DOC.c.id != doc_id).limit(1)).first()
-        if twins is not None:
-            return
-        citing = select(T_DOC.c.id).where(T_DOC.c.province_id == province_id, T_DOC.c.id != doc_id)
-        conn.execute(update(T_CITATION).where(and_(
-            T_CITATION.c.cited_document_id.is_(None),
-            T_CITATION.c.legal_document_id.in_(legal_ids),
-            T_CITATION.c.document_id.in_(citing),
-        )).values(cited_document_id=doc_id))
+
+def _citation_rows(common: dict, text: str, extraction: Extraction, ids: dict[str, int],
+                   cited: dict[str, int]) -> list[dict]:
+    rows = []
+    for c in extraction.citations:
+        p = c.provenance
+        rows.append({**common, "legal_document_id": ids[c.key], "cited_document_id": cited.get(c.key),
+                     "mention": c.mention, "sentence": sentence_around(text, p.start, p.end),
+                     "page": p.page, "char_start": p.start, "char_end": p.end, "verbatim": p.text,
+                     "confidence": c.confidence})
+    return rows
+
+
+def _resolve_cited(conn: Connection, doc_id: int, province_id: int | None,
+                   keys: set[str]) -> dict[str, int]:
+    """Cited keys -> stored documents of the citing plan's province with that key.
+
+    A plan's local citations ("Kế hoạch số 71/KH-UBND") name documents of its own province,
+    and the same number exists in every province: only a unique same-province match links.
+    A key without a year (the plan did not say) matches on type and number."""
+    if province_id is None or not keys:
+        return {}
+    full = [k for k in keys if not k.endswith(":")]
+    partial = [k[:-1] for k in keys if k.endswith(":")]
+    cond = []
+    if full:
+        cond.append(T_DOC.c.cite_key.in_(full))
+    if partial:
+        cond.append(T_DOC.c.cite_key_base.in_(partial))
+    found: dict[str, list[int]] = {}
+    for did, key, base in conn.execute(
+            select(T_DOC.c.id, T_DOC.c.cite_key, T_DOC.c.cite_key_base)
+            .where(or_(*cond), T_DOC.c.province_id == province_id, T_DOC.c.id != doc_id)):
+        for k in (key, f"{base}:"):
+            if k in keys:
+                found.setdefault(k, []).append(did)
+    return {k: ids[0] for k, ids in found.items() if len(ids) == 1}
+
+
+def _link_citations_to(conn: Connection, doc_id: int, meta: dict[str, Any]) -> None:
+    """Earlier plans of the same province that cite this document now point to it."""
+    key, base, province_id = meta["cite_key"], meta["cite_key_base"], meta["province_id"]
+    if key is None or province_id is None:
+        return
+    legal_ids = list(conn.execute(select(T_LEGAL.c.id).where(T_LEGAL.c.key.in_([key, f"{base}:"])))
+                     .scalars())
+    if not legal_ids:  # nobody cites it (yet): the usual case
+        return
+    # Only when no other document of the province has the same key (then it is ambiguous).
+    twins = conn.execute(select(T_DOC.c.id).where(
+        T_DOC.c.cite_key == key, T_DOC.c.province_id == province_id,
+        T_DOC.c.id != doc_id).limit(1)).first()
+    if twins is not None:
+        return
+    citing = select(T_DOC.c.id).where(T_DOC.c.province_id == province_id, T_DOC.c.id != doc_id)
+    conn.execute(update(T_CITATION).where(and_(
+        T_CITATION.c.cited_document_id.is_(None),
+        T_CITATION.c.legal_document_id.in_(legal_ids),
+        T_CITATION.c.document_id.in_(citing),
+    )).values(cited_document_id=doc_id))
 
 
 __all__ = [
     "RunInfo", "all_document_ids", "document_exists", "document_id", "pack_document",
-    "record_ingest_error", "replace_extraction", "save_parsed_and_extracted",
+    "record_ingest_error", "replace_extraction", "save_many", "save_parsed_and_extracted",
     "sentence_around", "stale_document_ids", "stored_document", "unpack_document",
 ]

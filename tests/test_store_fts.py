@@ -25,3 +25,19 @@ def test_queries_are_folded_phrases():
     assert fts5_phrase(" ,.;") is None and pg_phrase("") is None
     # decomposed input (NFD) folds the same as composed
     assert query_words("nghie\u0302\u0323n") == ["nghien"]
+
+
+def test_sqlite_fts5_folds_every_vietnamese_letter_but_d(tmp_path):
+    """The index is fed text with only đ folded (fts5_text): FTS5's tokenizer must do the rest."""
+    import sqlite3
+
+    from kehoach.store.fts import TOKENIZE, fts5_text
+
+    letters = "aàáảãạăằắẳẵặâầấẩẫậđeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
+    words = [f"x{c}x" for c in letters + letters.upper()]
+    con = sqlite3.connect(tmp_path / "f.db")
+    con.execute(f"CREATE VIRTUAL TABLE f USING fts5(body, tokenize='{TOKENIZE}')")
+    con.executemany("INSERT INTO f(rowid, body) VALUES (?, ?)", [(i, fts5_text(w)) for i, w in enumerate(words)])
+    for i, w in enumerate(words):
+        hits = {r for (r,) in con.execute("SELECT rowid FROM f WHERE f MATCH ?", (fts5_phrase(w),))}
+        assert i in hits and hits == {j for j, v in enumerate(words) if fold(v) == fold(w)}

@@ -385,6 +385,7 @@ def test_target_grammar(tmp_path, line, expected):
     "- Xây dựng chính quyền điện tử 2 cấp.",
     "- Thu nhập bình quân đầu người tăng từ 60 triệu đồng lên 75 triệu đồng.",  # money
     "- Biểu tổng hợp 1 2 3 4 Địa phương Tổng số",  # a flattened table's numbering
+    "- Xóa trắng các nhóm từ 20 hộ trở lên chưa có nước sạch.",  # a size defining a class
 ])
 def test_not_targets_in_other_domains(tmp_path, line):
     assert targets_in(tmp_path, line, year=2025) == []
@@ -449,3 +450,47 @@ def test_flattened_schedule_is_not_a_target_table(tmp_path):
     found = Extraction(doc=path.name)
     found.metadata.plan_period = PlanPeriod(2024, 2024)
     assert summary(find_targets(Context(document=parse(path), found=found))) == [(95, None, "%", "=")]
+
+
+def test_flattened_rows_glued_into_one_paragraph(tmp_path):
+    # a text reader that reflows lines glues each row number to the row before it
+    text = FLAT_ANNEX.split("ĐVT")[0] + (
+        "ĐVT: Trẻ em\nĐịa phương Tổng số Trong đó | Tiêm tại trạm Tiêm lưu động\n"
+        "1 Huyện Lâm | 120 100 20\nHà\n2 Huyện Bảo Lâm | 80\n60 20\n3 Huyện Đạ Huoai 40 - 40\n"
+        "Cộng 240 160 60\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    found = Extraction(doc=path.name)
+    found.metadata.plan_period = PlanPeriod(2024, 2024)
+    rows = find_targets(Context(document=parse(path), found=found))[1:]
+    assert [(t.value, t.area) for t in rows] == [
+        (120, "Huyện Lâm Hà"), (100, "Huyện Lâm Hà"), (20, "Huyện Lâm Hà"),
+        (80, "Huyện Bảo Lâm"), (60, "Huyện Bảo Lâm"), (20, "Huyện Bảo Lâm"),
+        (40, "Huyện Đạ Huoai"), (40, "Huyện Đạ Huoai"), (240, None), (160, None), (60, None)]
+
+
+def test_flattened_rows_one_per_line():
+    # OCR that keeps lines: row numbers open lines, wrapped names and figures go to the next
+    from kehoach.extract.document import Block, Document, Page, Section, Source
+
+    lines = ["PHỤ LỤC CHỈ TIÊU KHÁM SÀNG LỌC NĂM 2025", "ĐVT: Người",
+             "Địa phương Tổng số Trong đó Nam Nữ",
+             "1 Thành phố Tam | 300 140 160 Có bệnh viện", "Kỳ tuyến tỉnh.",
+             "2 Huyện Núi Thành | 150", "70 80", "3 Huyện Phú Ninh | 90 - 90",
+             "Cộng 540 210 330"]
+    text = "\n".join(lines)
+    starts = [text.index(line) for line in lines]
+    blocks = [Block("heading" if i == 0 else "paragraph", line, 1, s, s + len(line))
+              for i, (line, s) in enumerate(zip(lines, starts))]
+    annex = Section("PHỤ LỤC", "CHỈ TIÊU KHÁM SÀNG LỌC NĂM 2025", 1, 1, 0, len(text), kind="annex")
+    doc = Document(source=Source("x.txt", "x.txt", "0", "text", len(text), 1), text=text,
+                   pages=[Page(1, 0, len(text))], blocks=blocks,
+                   outline=Section(None, "", 0, 1, 0, len(text), children=[annex], kind="root"))
+    found = Extraction(doc="x.txt")
+    found.metadata.plan_period = PlanPeriod(2025, 2025)
+    ts = find_targets(Context(document=doc, found=found))
+    assert [(t.value, t.area) for t in ts] == [
+        (300, "Thành phố Tam Kỳ"), (140, "Thành phố Tam Kỳ"), (160, "Thành phố Tam Kỳ"),
+        (150, "Huyện Núi Thành"), (70, "Huyện Núi Thành"), (80, "Huyện Núi Thành"),
+        (90, "Huyện Phú Ninh"), (90, "Huyện Phú Ninh"), (540, None), (210, None), (330, None)]
+    assert {t.unit for t in ts} == {"Người"} and {t.period for t in ts} == {"2025"}

@@ -65,6 +65,8 @@ class Lexicon:
         self._name_head = re.compile(_START + _alt(data["name_heads"]) + r"((?:\s+[^\W\d_]+){0,3})\s*$")
         self._breaker = re.compile(_START + _alt(sorted(breakers)) + _END)
         self._soft_name = re.compile(_START + _alt(data.get("soft_name_prefixes", [])) + r"\s*$")
+        # "xóa trắng nhóm từ 30 hộ trở lên": a size that defines a class of things, not a count
+        self._threshold = re.compile(_START + _alt(data.get("soft_name_prefixes", [])) + r"\s+từ\s*$")
         self._not_name = re.compile(_START + _alt(data.get("not_name_compounds", [])) + r"\s*$")
         # "hàng quý 01 lần", "mỗi năm 150": a time word after "mỗi/hàng/hằng" is a period
         self._recurring_prefix = re.compile(
@@ -145,9 +147,6 @@ class Lexicon:
             return False
         return bool(self._not_unit.match(after))
 
-    def rank_unit_at(self, after: str) -> bool:
-        return bool(self._rank_unit.match(after))
-
     # --- names ---
     def name_before(self, low_before: str) -> bool:
         """The number is part of a name or a reference: "Ban Chỉ đạo 138", "Phụ biểu 01"."""
@@ -159,6 +158,10 @@ class Lexicon:
         """"mô hình bảo vệ 4 lớp", "chính quyền 2 cấp": the number qualifies a structure."""
         m = self._name_head.search(low_before)
         return bool(m) and not self._breaker.search(m.group(1))
+
+    def class_threshold(self, low_before: str) -> bool:
+        """"nhóm từ 30 hộ trở lên", "loại từ 3 sao trở lên": the size defining a class."""
+        return bool(self._threshold.search(low_before))
 
     def soft_name_before(self, low_before: str) -> bool:
         """"Tổ 5", "lớp 9": a rank or a name unless a known counted noun follows."""

@@ -265,7 +265,7 @@ def _not_a_quantity(text: str, q: Quantity, low_before: str, after: str, lex: Le
         return True  # "36-CT/TW", "Covid-19"
     if re.match(r"[^\W\d_]", after) and not q.percent:
         return True  # glued to letters: "02bản", "3D"
-    if lex.name_before(low_before):
+    if lex.name_before(low_before) or lex.class_threshold(low_before):
         return True
     cell = _FIGURE_BEFORE.search(low_before)
     if (cell and not _DATE_WORD.search(low_before, 0, cell.start())) \

@@ -110,11 +110,22 @@ def _with_alarm(work: Callable[[], T], path: str, seconds: float) -> T:
             raise _timed_out(path, seconds)
         return result
     finally:
+        _disarm()  # a repeating knock left armed would kill the process once the handler is gone
         signal.signal(signal.SIGALRM, outer_handler)
         _current.reset(token)
         if outer_delay > 0:  # give the enclosing timer back what is left of it
             left = outer_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), outer_interval)
+
+
+def _disarm() -> None:
+    """Stop the timer, even when its last knock lands while stopping it."""
+    while True:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return
+        except _Deadline:
+            continue
 
 
 def _with_thread(work: Callable[[], T], path: str, seconds: float) -> T:

@@ -297,8 +297,8 @@ def ocr_page(image: Image.Image, settings: ParseSettings, dpi: float | None = No
                     page = second
         page.skew = angle
         return page
-    except RuntimeError as exc:
-        return OcrPage([], image.width, image.height, None, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one unreadable page is flagged, the file goes on
+        return OcrPage([], image.width, image.height, None, error=str(exc) or type(exc).__name__)
 
 
 def ocr_pages(images: Iterable[tuple[int, Image.Image, float | None]], settings: ParseSettings,

