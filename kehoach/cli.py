@@ -40,11 +40,16 @@ def _progress() -> Progress:
 def parse(
     files: list[Path] = typer.Argument(..., help="files or folders to parse"),
     json_: bool = typer.Option(False, "--json", help="print the full Document as JSON"),
+    summary: bool = typer.Option(False, "--summary", help="one row per file: format, pages, OCR'd pages, sections, tables, seconds"),
 ) -> None:
     """Parse files and print their outline (or the full Document with --json)."""
     from kehoach.extract.parse import parse as parse_file
     from kehoach.extract.outline import render_outline
 
+    if summary:
+        table, failed = summary_table(files)
+        console.print(table)
+        raise typer.Exit(3 if failed else 0)
     failed = 0
     for path in _files(files):
         try:
@@ -103,12 +108,14 @@ def summary_table(paths: list[Path]) -> tuple[RichTable, int]:
 @app.command()
 def demo(
     corpus: Optional[Path] = typer.Argument(None, help="folder of documents (default: the bundled samples)"),
+    db: str = typer.Option("out/demo.db", "--db", help="the store to load into"),
+    out: Path = typer.Option(Path("out"), "--out", help="folder for the exported tables"),
 ) -> None:
-    """The main job on the sample corpus, as far as it is built: parse every sample and summarise."""
-    paths = [corpus] if corpus else [CORPORA / "seeds", CORPORA / "rendered", CORPORA / "real"]
-    table, failed = summary_table([p for p in paths if p.exists()])
-    console.print(table)
-    raise typer.Exit(3 if failed else 0)
+    """The main job on the sample corpus: parse, extract, load, then print and export the tables."""
+    from kehoach.demo import run_demo
+
+    Path(db).parent.mkdir(parents=True, exist_ok=True) if "://" not in db else None
+    raise typer.Exit(run_demo(corpus, db, out, console))
 
 
 @app.command()

@@ -14,7 +14,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .compare import Entry, Table, format_number, label  # noqa: E402
+from .compare import Entry, Table, format_number  # noqa: E402
+from .labels import label  # noqa: E402
 
 MAX_LEGEND = 12  # provinces named in the line chart's legend
 plt.rcParams["font.family"] = "DejaVu Sans"  # has every Vietnamese letter

@@ -22,12 +22,13 @@ the figures a table shows: tables over tens of thousands of plans build in about
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Text, and_, case, cast, func, or_, select
 
 from kehoach.extract.indicators import OTHER, Indicator, Taxonomy, functions_of, load_taxonomy
 from kehoach.extract.normalize import fold, fold_key
@@ -50,6 +51,7 @@ L = LegalDocument.__table__
 
 TABLE_KINDS = ("indicators", "years", "agencies", "national", "other")
 CHUNK = 5000  # ids per query when filling in sources
+AGENCY_SOURCES = 5  # plans quoted as sources of an agency's role (the latest ones); all are counted
 
 
 # -- the model of a report -------------------------------------------------------------------
@@ -373,10 +375,7 @@ def selected_indicators(sel: Selection, tax: Taxonomy) -> list[Indicator] | None
 def fetch_statements(store: Store, sel: Selection, indicator_ids: Iterable[str] | None = None) -> list[Statement]:
     """Matched targets for the selection, grouped into statements (``indicator_ids`` None: all,
     "other" included)."""
-    written = func.nullif(func.coalesce(D.c.province_id, -1) * 0, 0)  # NULL placeholder, see below
-    written = D.c.province_written  # grouped only where no province resolved (CASE below)
-    from sqlalchemy import case
-
+    # The province as written matters only where it resolved to none (else it would split groups).
     written = case((D.c.province_id.is_(None), D.c.province_written), else_=None)
     cols = (D.c.province_id, written, T.c.indicator_id, T.c.value, T.c.value_max, T.c.comparator, T.c.unit,
             T.c.year_from, T.c.year_to, T.c.area)
@@ -420,7 +419,8 @@ def _entries(statements: list[Statement], view: _ProvinceView, sources: _Sources
 
 
 def province_indicator_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
-                             statements: list[Statement] | None = None, sources: _Sources | None = None) -> Table:
+                             statements: list[Statement] | None = None, sources: _Sources | None = None,
+                             fill: bool = True) -> Table:
     """Provinces x indicators for the selected years; "other" targets counted in a last column;
     targets set for single districts counted (listed in full in the indicator's year table)."""
     tax = taxonomy or load_taxonomy()
@@ -464,13 +464,14 @@ def province_indicator_table(store: Store, sel: Selection, taxonomy: Taxonomy | 
     table = Table(key="indicators", kind="indicators", title=label("t_indicators", lang, when=_when(sel)),
                   sheet=label("s_indicators", lang), row_headers=[label("province", lang)], columns=columns,
                   column_keys=keys, rows=rows, notes=notes)
-    if alone:
+    if alone and fill:
         fill_sources(store, table.sources())
     return table
 
 
 def province_year_table(store: Store, sel: Selection, indicator_id: str, taxonomy: Taxonomy | None = None,
-                        statements: list[Statement] | None = None, sources: _Sources | None = None) -> Table:
+                        statements: list[Statement] | None = None, sources: _Sources | None = None,
+                        fill: bool = True) -> Table:
     """Provinces x years for one indicator; a target sits in the year it is due."""
     tax = taxonomy or load_taxonomy()
     ind = tax.get(indicator_id)
@@ -499,13 +500,13 @@ def province_year_table(store: Store, sel: Selection, indicator_id: str, taxonom
     table = Table(key=f"years-{ind.id}", kind="years", title=label("t_years", lang, label=ind.label(lang)),
                   sheet=ind.id, row_headers=[label("province", lang)], columns=columns, column_keys=years,
                   rows=rows, notes=notes, indicator=ind)
-    if alone:
+    if alone and fill:
         fill_sources(store, table.sources())
     return table
 
 
 def other_targets_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
-                        sources: _Sources | None = None) -> Table:
+                        sources: _Sources | None = None, fill: bool = True) -> Table:
     """Every target no indicator fits: province, year, value and subject, with its source."""
     tax = taxonomy or load_taxonomy()
     lang = sel.lang
@@ -543,7 +544,7 @@ def other_targets_table(store: Store, sel: Selection, taxonomy: Taxonomy | None 
                   row_headers=[label("province", lang), label("year", lang)],
                   columns=[label("value", lang), label("subject", lang), label("document", lang)],
                   column_keys=["value", "subject", "document"], rows=rows, notes=view.notes())
-    if alone:
+    if alone and fill:
         fill_sources(store, table.sources())
     return table
 
@@ -573,8 +574,9 @@ def _task_functions(task: str, roles: tuple[str, ...], tax: Taxonomy) -> tuple[s
 
 
 def agency_function_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
-                          sources: _Sources | None = None) -> Table:
-    """Rows (province, agency) x functions; a cell lists the roles the agency has there."""
+                          sources: _Sources | None = None, fill: bool = True) -> Table:
+    """Rows (province, agency) x functions; a cell lists the roles the agency has there, each
+    with how many plans give it and the tasks of the latest ``AGENCY_SOURCES`` as sources."""
     tax = taxonomy or load_taxonomy()
     lang = sel.lang
     alone = sources is None
@@ -582,53 +584,58 @@ def agency_function_table(store: Store, sel: Selection, taxonomy: Taxonomy | Non
     view = _province_view(store, sel)
     # Assignments with the same agency, roles and tasks in a province are grouped in SQL (plans
     # copy each other's wording); each group is classified once.
-    tasks_text = cast(A.c.tasks, Text)
-    cols = (D.c.province_id, AG.c.name, AG.c.known, cast(A.c.roles, Text), tasks_text, A.c.sentence)
-    q = (select(*cols, _ids(A.c.id, store.dialect))
+    cols = (D.c.province_id, AG.c.name, AG.c.known, cast(A.c.roles, Text), cast(A.c.tasks, Text), A.c.sentence)
+    pairs = cast(A.c.id, Text) + ":" + cast(D.c.id, Text)  # assignment:document
+    q = (select(*cols, _ids(pairs, store.dialect))
          .select_from(A.join(AG, A.c.agency_id == AG.c.id).join(D, A.c.document_id == D.c.id)))
     conds = [c for c in (_province_filter(store, sel, D.c.province_id), _year_filter(sel, *_document_years()))
              if c is not None]
     with store.read() as conn:
         found = conn.execute(q.where(*conds).group_by(*cols)).all()
-    import json
-
     fn_ids = [f.id for f in tax.functions] + ["general"]
-    cells: dict[tuple[str, str], dict[str, dict[str, Entry]]] = {}
+    # (province, agency) -> function -> role text -> document id -> (assignment id, task index, task)
+    cells: dict[tuple[str, str], dict[str, dict[str, dict[int, tuple[int, int, str]]]]] = {}
+    origins: dict[str, str | None] = {}
     unknown: set[str] = set()
-    for province_id, agency, known, roles_json, tasks_json, sentence, ids_text in found:
+    for province_id, agency, known, roles_json, tasks_json, sentence, pairs_text in found:
         province, origin = view.row(province_id)
         if not known:
             unknown.add(agency)
         roles = tuple(json.loads(roles_json) if roles_json else ())
         tasks = [t for t in (json.loads(tasks_json) if tasks_json else []) if t] or [sentence]
-        ids = _split_ids(ids_text)
+        made = [tuple(int(x) for x in p.split(":")) for p in (pairs_text or "").split(",") if p]
+        by_fn = cells.setdefault((province, agency), {})
         for k, task in enumerate(tasks):
             role, fns = _task_functions(task, roles, tax)
-            task_sources = [sources.get(("assignment", i, k), sentence=" ".join(task.split())[:300]) for i in ids]
             text = label(role, lang) + (f" ({origin})" if origin else "")
+            origins[text] = role
             for fn in fns:
-                by_role = cells.setdefault((province, agency), {}).setdefault(fn, {})
-                entry = by_role.get(text)
-                if entry is None:
-                    entry = by_role[text] = Entry(text=text, origin=origin, detail=role)
-                entry.sources.extend(task_sources)
+                docs = by_fn.setdefault(fn, {}).setdefault(text, {})
+                for aid, doc_id in made:
+                    docs.setdefault(doc_id, (aid, k, task))
     present = [f for f in fn_ids if any(f in fs for fs in cells.values())]
-    columns = [function_label(tax, f, lang) for f in present]
     out_rows = []
     for province, agency in sorted(cells, key=lambda k: (_sort_key(k[0]), _sort_key(k[1]))):
         fs = cells[(province, agency)]
-        name = agency + (label("unknown_agency", lang) if agency in unknown else "")
         row_cells = []
         for f in present:
-            entries = sorted(fs.get(f, {}).values(), key=lambda e: (_ROLE_ORDER.get(e.detail, 9), e.text))
-            for e in entries:  # a plan's task listed once per cell, in plan order
-                e.sources = sorted(set(e.sources), key=lambda s: s.key)
+            entries = []
+            for text, docs in fs.get(f, {}).items():
+                latest = sorted(docs, reverse=True)[:AGENCY_SOURCES]
+                shown = text + (f" ({label('plans', lang, n=len(docs))})" if len(docs) > 1 else "")
+                entries.append(Entry(text=shown, detail=origins[text], sources=[
+                    sources.get(("assignment", docs[d][0], docs[d][1]), sentence=" ".join(docs[d][2].split())[:300])
+                    for d in latest]))
+            entries.sort(key=lambda e: (_ROLE_ORDER.get(e.detail, 9), e.text))
             row_cells.append(entries)
+        name = agency + (label("unknown_agency", lang) if agency in unknown else "")
         out_rows.append(Row(key=f"{province}|{agency}", labels=[province, name], cells=row_cells))
+    notes = view.notes() + [label("agencies_note", lang, n=AGENCY_SOURCES)]
     table = Table(key="agencies", kind="agencies", title=label("t_agencies", lang), sheet=label("s_agencies", lang),
-                  row_headers=[label("province", lang), label("agency", lang)], columns=columns,
-                  column_keys=present, rows=out_rows, notes=view.notes())
-    if alone:
+                  row_headers=[label("province", lang), label("agency", lang)],
+                  columns=[function_label(tax, f, lang) for f in present], column_keys=present, rows=out_rows,
+                  notes=notes)
+    if alone and fill:
         fill_sources(store, table.sources())
     return table
 
@@ -679,7 +686,8 @@ def legal_label(doc_type: str | None, number: str | None, date: str | None, ment
     return text
 
 
-def national_documents_table(store: Store, sel: Selection, sources: _Sources | None = None) -> Table:
+def national_documents_table(store: Store, sel: Selection, sources: _Sources | None = None,
+                             fill: bool = True) -> Table:
     """National documents x provinces: each cell lists the province's plans that cite it."""
     lang = sel.lang
     alone = sources is None
@@ -721,7 +729,7 @@ def national_documents_table(store: Store, sel: Selection, sources: _Sources | N
     table = Table(key="national", kind="national", title=label("t_national", lang), sheet=label("s_national", lang),
                   row_headers=[label("national_doc", lang), label("issuer", lang)], columns=provinces,
                   column_keys=provinces, rows=rows, notes=view.notes())
-    if alone:
+    if alone and fill:
         fill_sources(store, table.sources())
     return table
 

@@ -20,7 +20,8 @@ import re
 from pathlib import Path
 from typing import Iterable, TextIO
 
-from .compare import Entry, Report, Source, Table, label
+from .compare import Entry, Report, Source, Table
+from .labels import label
 
 FORMATS = ("table", "md", "csv", "xlsx", "html")
 TERMINAL_ENTRIES = 6  # entries of one cell shown in a terminal; the rest are counted

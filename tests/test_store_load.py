@@ -11,7 +11,7 @@ from kehoach.extract.model import Provenance
 from kehoach.store import query
 from kehoach.store.load import (
     document_exists, document_id, pack_document, record_ingest_error, replace_extraction,
-    save_parsed_and_extracted, sentence_around, stale_document_ids, stored_document,
+    save_many, save_parsed_and_extracted, sentence_around, stale_document_ids, stored_document,
     unpack_document,
 )
 from kehoach.store.schema import SQLModel
@@ -225,3 +225,31 @@ def test_sentence_around():
     k = long.index("X")
     s = sentence_around(long, k, k + 1)
     assert "X" in s and len(s) <= 300
+
+
+def test_save_many_stores_each_document_once_and_isolates_failures(store):
+    pairs = seed_pairs()
+    items = [(d, e, run_info(e)) for d, e in pairs]
+    bad_doc, bad_ext = seed_pairs()[0]
+    bad_doc.source.sha256 = "e" * 64
+    bad_ext.targets[0].provenance.page = None  # NOT NULL
+    batch = items[:2] + [items[0]] + [(bad_doc, bad_ext, run_info(bad_ext))] + items[2:]
+    out = save_many(store, batch)
+    assert isinstance(out[3], Exception)
+    ids = [o for i, o in enumerate(out) if i != 3]
+    assert ids[0] == ids[2] and len(set(ids)) == len(pairs)
+    assert document_id(store, "e" * 64) is None
+    assert save_many(store, items) == [ids[0], ids[1], ids[3], ids[4]]  # stored already
+
+
+def test_save_many_equals_one_by_one(tmp_path, store):
+    """A batch writes exactly the rows that one transaction per document writes."""
+    items = [(d, e, run_info(e)) for d, e in seed_pairs()]
+    save_many(store, items)
+    other = make_store("sqlite", tmp_path / "one")
+    for item in items:
+        save_parsed_and_extracted(other, *item)
+    assert counts(store) == counts(other)
+    if store.dialect == "sqlite":  # same database: same rows, ids included
+        assert snapshot(store) == snapshot(other)
+    other.close()
