@@ -114,6 +114,7 @@ def queries(rng: random.Random):
         ("targets --province NEW (as of 2025)", query.targets,
          lambda: {"province": pick(new), "as_of_2025": True}),
         ("targets --province --year", query.targets, lambda: {"province": pick(old), "year": pick(YEARS)}),
+        ("targets --province --topic", query.targets, lambda: {"province": pick(old), "topic": pick(topics)}),
         ("targets --topic --year", query.targets, lambda: {"topic": pick(topics), "year": pick(YEARS)}),
         ("targets --agency --province", query.targets,
          lambda: {"agency": pick(agencies), "province": pick(old)}),
@@ -150,6 +151,9 @@ def run(name: str, url: str, pairs, n: int, repeat: int, batch: int) -> None:
     print(f"\n== {name}: {n} documents ({url.split('@')[-1]})", flush=True)
     store = open_store(url)
     spent, rate = load(store, pairs, n, batch)
+    t = time.perf_counter()
+    store.optimize()  # planner statistics, as after any bulk load
+    print(f"optimize (ANALYZE): {time.perf_counter() - t:.1f} s")
     size = size_bytes(store)
     how = "one transaction per document" if batch == 1 else f"{batch} documents per transaction"
     print(f"load ({how}): {spent:.1f} s in the store, {rate:.0f} documents/s; database "

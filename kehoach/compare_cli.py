@@ -100,17 +100,15 @@ def run_indicators(db: str | None, lang: str, rematch: bool, fmt: str, console: 
         return 0
     from kehoach.store.compare import label
 
-    table = RichTable(title=f"models/indicators.yaml (version {tax.version})", title_justify="left")
-    keys = list(rows[0])
-    for k in keys:
-        table.add_column(label(k, lang) if k in ("id", "topic", "unit", "targets", "documents", "provinces")
-                         else label("indicator", lang), justify="right" if k in ("targets", "documents", "provinces") else "left",
-                         overflow="fold")
+    table = RichTable(title=f"models/indicators.yaml (version {tax.version})", title_justify="left", expand=True)
+    table.add_column(f"{label('id', lang)} / {label('indicator', lang)}", overflow="fold", ratio=4)
+    table.add_column(label("topic", lang), overflow="fold", ratio=1)
+    table.add_column(label("unit", lang), overflow="fold", ratio=1)
+    counted = [k for k in ("targets", "documents", "provinces") if k in rows[0]]
+    for k in counted:
+        table.add_column(label(k, lang), justify="right")
     for r in rows:
-        shown = dict(r)
-        if shown.get("topic"):
-            shown["topic"] = tax.topic_label(shown["topic"], lang)
-        table.add_row(*[str(shown[k]) for k in keys])
+        table.add_row(f"[bold]{r['id']}[/bold]\n{r['label']}", r["topic"], r["unit"], *[str(r[k]) for k in counted])
     console.print(table)
     return 0
 

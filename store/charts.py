@@ -18,6 +18,8 @@ from .compare import Entry, Table, format_number  # noqa: E402
 from .labels import label  # noqa: E402
 
 MAX_LEGEND = 12  # provinces named in the line chart's legend
+SIDE_BY_SIDE = 12  # up to this many provinces the two charts sit side by side
+MAX_LABELS = 24  # bars labelled with their figure; beyond, the axis says enough
 plt.rcParams["font.family"] = "DejaVu Sans"  # has every Vietnamese letter
 plt.rcParams["svg.fonttype"] = "none"  # SVG text stays text
 
@@ -55,9 +57,11 @@ def indicator_chart(table: Table, lang: str = "vi", fmt: str = "png") -> bytes |
     provinces = sorted({p.province for p in points}, key=lambda s: table_order(table, s))
     years = sorted({p.year for p in points})
     unit = table.indicator.unit if table.indicator else ""
-    wide = max(len(provinces), len(years))
-    fig, (bar_ax, line_ax) = plt.subplots(1, 2, figsize=(min(22, 8 + 0.35 * wide * 2), 4.6),
-                                          gridspec_kw={"width_ratios": [max(1, len(provinces)), max(3, len(years))]})
+    if len(provinces) <= SIDE_BY_SIDE:
+        fig, (bar_ax, line_ax) = plt.subplots(
+            1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [max(2, len(provinces)), max(3, len(years))]})
+    else:  # many provinces: each chart gets the full width, one above the other
+        fig, (bar_ax, line_ax) = plt.subplots(2, 1, figsize=(min(24, 6 + 0.28 * len(provinces)), 9.5))
     title = table.indicator.label(lang) if table.indicator else table.title
     fig.suptitle(_short(title, 110), fontsize=11)
     _bars(bar_ax, points, provinces, lang, unit)
@@ -99,8 +103,9 @@ def _bars(ax, points: list[_Point], provinces: list[str], lang: str, unit: str) 
             if unit == "%":
                 text += "%"
             where = f"{e.origin}, {p.year}" if e.origin else str(p.year)
-            ax.annotate(f"{text}\n({where})", (x, top), ha="center", va="bottom", fontsize=7,
-                        xytext=(0, 2), textcoords="offset points")
+            if len(provinces) <= MAX_LABELS:
+                ax.annotate(f"{text}\n({where})", (x, top), ha="center", va="bottom", fontsize=7,
+                            xytext=(0, 2), textcoords="offset points")
     ax.set_xticks(range(len(provinces)))
     ax.set_xticklabels(provinces, rotation=90 if len(provinces) > 6 else 0, fontsize=8)
     ax.set_ylabel(unit)
@@ -115,8 +120,9 @@ def _lines(ax, points: list[_Point], provinces: list[str], years: list[int], lan
         mine = sorted((p for p in points if p.province == province), key=lambda p: (p.year, p.entry.value))
         xs = [p.year for p in mine]
         ys = [p.entry.value for p in mine]
-        (line,) = ax.plot(xs, ys, marker="o", linewidth=1.2, markersize=4,
-                          label=province if len(provinces) <= MAX_LEGEND else None)
+        few = len(provinces) <= MAX_LEGEND
+        (line,) = ax.plot(xs, ys, marker="o", linewidth=1.2 if few else 0.8, markersize=4 if few else 2.5,
+                          alpha=1 if few else 0.6, label=province if few else None)
         for p in mine:  # a range: a thick bar up to its upper end
             if p.entry.value_max is not None and p.entry.value_max != p.entry.value:
                 ax.vlines(p.year, p.entry.value, p.entry.value_max, linewidth=4, alpha=0.35,

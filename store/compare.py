@@ -30,15 +30,15 @@ from typing import Any, Iterable
 
 from sqlalchemy import Text, and_, case, cast, func, or_, select
 
-from kehoach.extract.indicators import OTHER, Indicator, Taxonomy, functions_of, load_taxonomy
+from kehoach.extract.indicators import OTHER, Indicator, Taxonomy, load_taxonomy
 from kehoach.extract.normalize import fold, fold_key
 
 from .db import Store
-from .indicators import ensure_indicators
+from .indicators import ROLE_RANK, ensure_functions, ensure_indicators
 from .labels import LABELS, label
 from .provinces import load_provinces
 from .query import province_ids
-from .schema import Agency, Assignment, Citation, LegalDocument, Province, Target
+from .schema import Agency, Assignment, AssignmentFunction, Citation, LegalDocument, Province, Target
 from .schema import Document as DocumentRow
 
 T = Target.__table__
@@ -46,16 +46,18 @@ D = DocumentRow.__table__
 P = Province.__table__
 A = Assignment.__table__
 AG = Agency.__table__
+AF = AssignmentFunction.__table__
 C = Citation.__table__
 L = LegalDocument.__table__
 
 TABLE_KINDS = ("indicators", "years", "agencies", "national", "other")
 CHUNK = 5000  # ids per query when filling in sources
+SENTENCE_CHARS = 400  # of an agency's task quoted as its source
 AGENCY_SOURCES = 5  # plans quoted as sources of an agency's role (the latest ones); all are counted
 
 
 # -- the model of a report -------------------------------------------------------------------
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Source:
     """Where a figure comes from: a document, a page, a sentence (filled in by ``fill_sources``)."""
 
@@ -162,8 +164,19 @@ class _Sources:
     def get(self, key: tuple, **known: Any) -> Source:
         source = self.by_key.get(key)
         if source is None:
-            source = self.by_key[key] = Source(key=key, **known)
+            source = self.by_key[key] = Source(key, **known) if known else Source(key)
         return source
+
+    def targets(self, ids: list[int]) -> list[Source]:
+        """The sources of these targets (the hot path of large tables, hence spelt out)."""
+        by_key, out = self.by_key, []
+        for i in ids:
+            key = ("target", i)
+            source = by_key.get(key)
+            if source is None:
+                source = by_key[key] = Source(key)
+            out.append(source)
+        return out
 
 
 def number_sources(tables: list[Table]) -> list[Source]:
@@ -194,7 +207,7 @@ def fill_sources(store: Store, sources: Iterable[Source]) -> None:
         "target": (T, select(T.c.id, T.c.page, T.c.text, T.c.verbatim, T.c.char_start, T.c.char_end, *doc_cols)
                    .select_from(T.join(D, T.c.document_id == D.c.id))),
         "assignment": (A, select(A.c.id, A.c.page, A.c.sentence, A.c.verbatim, A.c.char_start, A.c.char_end,
-                                 *doc_cols).select_from(A.join(D, A.c.document_id == D.c.id))),
+                                 *doc_cols, A.c.tasks).select_from(A.join(D, A.c.document_id == D.c.id))),
         "citation": (C, select(C.c.id, C.c.page, C.c.sentence, C.c.verbatim, C.c.char_start, C.c.char_end,
                                *doc_cols).select_from(C.join(D, C.c.document_id == D.c.id))),
     }
@@ -203,12 +216,16 @@ def fill_sources(store: Store, sources: Iterable[Source]) -> None:
             table, q = queries[kind]
             ids = list(by_id)
             for i in range(0, len(ids), CHUNK):
-                for rid, page, sentence, verbatim, start, end, doc, doc_id, file, written, issued in conn.execute(
-                        q.where(table.c.id.in_(ids[i:i + CHUNK]))):
+                for rid, page, sentence, verbatim, start, end, doc, doc_id, file, written, issued, *more in \
+                        conn.execute(q.where(table.c.id.in_(ids[i:i + CHUNK]))).all():
                     for s in by_id[rid]:
                         s.document, s.document_id, s.file, s.province, s.issued = doc, doc_id, file, written, issued
                         s.page, s.verbatim, s.start, s.end = page, verbatim, start, end
-                        s.sentence = s.sentence or sentence  # an agency's task is kept as its sentence
+                        s.sentence = sentence
+                        if more and len(s.key) > 2:  # an agency's task (its k-th) is its sentence
+                            tasks = [t for t in (more[0] or []) if t]
+                            if s.key[2] < len(tasks):
+                                s.sentence = " ".join(tasks[s.key[2]].split())[:SENTENCE_CHARS]
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -263,7 +280,11 @@ def _ids(column, dialect: str):
 
 
 def _split_ids(text: str | None) -> list[int]:
-    return sorted(int(x) for x in text.split(",")) if text else []
+    if not text:
+        return []
+    if "," not in text:
+        return [int(text)]
+    return sorted(map(int, text.split(",")))
 
 
 # -- provinces -------------------------------------------------------------------------------
@@ -386,7 +407,7 @@ def fetch_statements(store: Store, sel: Selection, indicator_ids: Iterable[str] 
         conds.append(T.c.indicator_id.in_(list(indicator_ids)))
     q = q.where(*conds).group_by(*cols)
     with store.read() as conn:
-        return [Statement(*r[:-1], ids=_split_ids(r[-1])) for r in conn.execute(q)]
+        return [Statement(*r[:-1], ids=_split_ids(r[-1])) for r in conn.execute(q).all()]
 
 
 def _entries(statements: list[Statement], view: _ProvinceView, sources: _Sources, lang: str,
@@ -413,7 +434,7 @@ def _entries(statements: list[Statement], view: _ProvinceView, sources: _Sources
             entry = groups[key] = Entry(text=text, value=st.value, value_max=st.value_max, comparator=st.comparator,
                                         unit=unit or None, year=st.year_to or st.year_from, origin=origin,
                                         area=st.area)
-        entry.sources.extend(sources.get(("target", i)) for i in st.ids)
+        entry.sources.extend(sources.targets(st.ids))
     return sorted(groups.values(), key=lambda e: (e.area is not None, e.origin or "", e.year or 0,
                                                   _sort_key(e.area or ""), e.value or 0))
 
@@ -535,7 +556,7 @@ def other_targets_table(store: Store, sel: Selection, taxonomy: Taxonomy | None 
         if origin:
             value = f"{origin}: {value}"
         rows.append(Row(key=f"{name}-{r.id}", labels=[name, _year_text(r.year_from, r.year_to)],
-                        cells=[[Entry(text=value, sources=[sources.get(("target", r.id))], value=r.value,
+                        cells=[[Entry(text=value, sources=sources.targets([r.id]), value=r.value,
                                       value_max=r.value_max, comparator=r.comparator, unit=r.unit,
                                       year=r.year_to, origin=origin, area=r.area, detail=r.subject)],
                                [Entry(text=r.subject)] if r.subject else [],
@@ -550,69 +571,40 @@ def other_targets_table(store: Store, sel: Selection, taxonomy: Taxonomy | None 
 
 
 # -- agencies --------------------------------------------------------------------------------
-_LEAD_CUE = re.compile(r"\bchủ trì\b", re.IGNORECASE)
-_COORD_CUE = re.compile(r"\bphối hợp\b", re.IGNORECASE)
-_ROLE_ORDER = {"lead": 0, "responsible": 1, "coordinate": 2, "report_to": 3}
-
-
-@lru_cache(maxsize=65536)
-def _task_functions(task: str, roles: tuple[str, ...], tax: Taxonomy) -> tuple[str, tuple[str, ...]]:
-    """(role, functions) of one task. "chủ trì" leads, "phối hợp" partners, else what the plan
-    said of the agency as a whole (a heading agency is responsible for what is under it)."""
-    if _LEAD_CUE.search(task[:160]):
-        role = "lead"
-    elif _COORD_CUE.search(task[:40]):
-        role = "coordinate"
-    elif roles == ("report_to",):
-        role = "report_to"
-    else:
-        role = "lead" if roles == ("lead",) else "responsible"
-    fns = tuple(functions_of(task, tax)) or ("general",)
-    if role == "report_to" and any(f.id == "reporting" for f in tax.functions):
-        fns = ("reporting",)
-    return role, fns
-
-
 def agency_function_table(store: Store, sel: Selection, taxonomy: Taxonomy | None = None,
                           sources: _Sources | None = None, fill: bool = True) -> Table:
     """Rows (province, agency) x functions; a cell lists the roles the agency has there, each
-    with how many plans give it and the tasks of the latest ``AGENCY_SOURCES`` as sources."""
+    with how many plans give it, and the task of the latest ``AGENCY_SOURCES`` as sources."""
     tax = taxonomy or load_taxonomy()
     lang = sel.lang
     alone = sources is None
     sources = sources if sources is not None else _Sources()
+    ensure_functions(store, taxonomy=tax)
     view = _province_view(store, sel)
-    # Assignments with the same agency, roles and tasks in a province are grouped in SQL (plans
-    # copy each other's wording); each group is classified once.
-    cols = (D.c.province_id, AG.c.name, AG.c.known, cast(A.c.roles, Text), cast(A.c.tasks, Text), A.c.sentence)
+    # Classified once and stored (assignment_function): grouped here by what they say.
+    cols = (D.c.province_id, AG.c.name, AG.c.known, AF.c.functions)
     pairs = cast(A.c.id, Text) + ":" + cast(D.c.id, Text)  # assignment:document
     q = (select(*cols, _ids(pairs, store.dialect))
-         .select_from(A.join(AG, A.c.agency_id == AG.c.id).join(D, A.c.document_id == D.c.id)))
+         .select_from(AF.join(A, AF.c.assignment_id == A.c.id).join(AG, A.c.agency_id == AG.c.id)
+                      .join(D, A.c.document_id == D.c.id)))
     conds = [c for c in (_province_filter(store, sel, D.c.province_id), _year_filter(sel, *_document_years()))
              if c is not None]
     with store.read() as conn:
         found = conn.execute(q.where(*conds).group_by(*cols)).all()
     fn_ids = [f.id for f in tax.functions] + ["general"]
-    # (province, agency) -> function -> role text -> document id -> (assignment id, task index, task)
-    cells: dict[tuple[str, str], dict[str, dict[str, dict[int, tuple[int, int, str]]]]] = {}
-    origins: dict[str, str | None] = {}
+    # (province, agency) -> function -> role -> document id -> (assignment id, task index)
+    cells: dict[tuple[str, str], dict[str, dict[str, dict[int, tuple[int, int]]]]] = {}
     unknown: set[str] = set()
-    for province_id, agency, known, roles_json, tasks_json, sentence, pairs_text in found:
+    for province_id, agency, known, functions, pairs_text in found:
         province, origin = view.row(province_id)
         if not known:
             unknown.add(agency)
-        roles = tuple(json.loads(roles_json) if roles_json else ())
-        tasks = [t for t in (json.loads(tasks_json) if tasks_json else []) if t] or [sentence]
         made = [tuple(int(x) for x in p.split(":")) for p in (pairs_text or "").split(",") if p]
         by_fn = cells.setdefault((province, agency), {})
-        for k, task in enumerate(tasks):
-            role, fns = _task_functions(task, roles, tax)
-            text = label(role, lang) + (f" ({origin})" if origin else "")
-            origins[text] = role
-            for fn in fns:
-                docs = by_fn.setdefault(fn, {}).setdefault(text, {})
-                for aid, doc_id in made:
-                    docs.setdefault(doc_id, (aid, k, task))
+        for fn, (role, k) in json.loads(functions).items():
+            docs = by_fn.setdefault(fn, {}).setdefault((role, origin), {})
+            for aid, doc_id in made:
+                docs.setdefault(doc_id, (aid, k))
     present = [f for f in fn_ids if any(f in fs for fs in cells.values())]
     out_rows = []
     for province, agency in sorted(cells, key=lambda k: (_sort_key(k[0]), _sort_key(k[1]))):
@@ -620,13 +612,14 @@ def agency_function_table(store: Store, sel: Selection, taxonomy: Taxonomy | Non
         row_cells = []
         for f in present:
             entries = []
-            for text, docs in fs.get(f, {}).items():
+            for (role, origin), docs in sorted(fs.get(f, {}).items(),
+                                               key=lambda kv: (ROLE_RANK.get(kv[0][0], 9), kv[0][1] or "")):
+                text = label(role, lang) + (f" ({origin})" if origin else "")
+                if len(docs) > 1:
+                    text += f" ({label('plans', lang, n=len(docs))})"
                 latest = sorted(docs, reverse=True)[:AGENCY_SOURCES]
-                shown = text + (f" ({label('plans', lang, n=len(docs))})" if len(docs) > 1 else "")
-                entries.append(Entry(text=shown, detail=origins[text], sources=[
-                    sources.get(("assignment", docs[d][0], docs[d][1]), sentence=" ".join(docs[d][2].split())[:300])
-                    for d in latest]))
-            entries.sort(key=lambda e: (_ROLE_ORDER.get(e.detail, 9), e.text))
+                entries.append(Entry(text=text, origin=origin, detail=role,
+                                     sources=[sources.get(("assignment", *docs[d])) for d in latest]))
             row_cells.append(entries)
         name = agency + (label("unknown_agency", lang) if agency in unknown else "")
         out_rows.append(Row(key=f"{province}|{agency}", labels=[province, name], cells=row_cells))

@@ -95,6 +95,16 @@ class Store:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics: worth it after a bulk load (ingest)."""
+        if self.dialect == "sqlite":
+            with self.write() as conn:
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # sampled: ~50 ms at 1 GB
+                conn.exec_driver_sql("ANALYZE")
+        elif self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -112,7 +122,11 @@ def _json(value) -> str:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json)
+    connect_args = {}
+    if url.startswith("postgresql"):
+        # JIT compilation costs 100-200 ms per query and pays off only on long analytics.
+        connect_args["options"] = "-c jit=off"
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json, connect_args=connect_args)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -1,4 +1,4 @@
-"""Writing Documents and Extractions into the store: one transaction per document.
+"""Writing Documents and Extractions into the store, each document all or nothing.
 
 - ``save_parsed_and_extracted``: the Document row, its parsed text and structure, an
   ExtractionRun and every fact, all or nothing. Keyed on the file's sha256: a second call
@@ -15,6 +15,7 @@ canonical agencies and cited legal documents are looked up once per process and 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, s
 from sqlalchemy.exc import IntegrityError
 
 from kehoach.extract.citekey import citation_key, normalize_number
-from kehoach.extract.document import Document
+from kehoach.extract.document import Block, Document, Page
 from kehoach.extract.model import Extraction
 
 from . import fts
@@ -204,22 +205,28 @@ def all_document_ids(store: Store) -> list[int]:
 
 # -- Document <-> stored JSON ------------------------------------------------------------------
 def pack_document(document: Document) -> tuple[str, dict]:
-    """(text, parsed): the Document as JSON without its text, and without block texts that
-    its offsets give back (most of them), so the text is stored once.
+    """(text, parsed): the Document as JSON without its text, so the text is stored once.
 
-    Written out field by field: ``dataclasses.asdict`` deep-copies and costs more than the
-    rest of a load."""
+    Blocks and pages, the bulk of it, are stored as columns ({"fields": [...], "rows":
+    [[...], ...]}) and a block's text is left out (null) when its offsets give it back, which
+    is nearly always. Written out field by field: ``dataclasses.asdict`` deep-copies and costs
+    more than the rest of a load."""
     text = document.text
+    block_fields = [f.name for f in dataclasses.fields(Block)]
+    at = block_fields.index("text")
     blocks = []
     for b in document.blocks:
-        d = dict(b.__dict__)
+        d = b.__dict__
+        row = [d[f] for f in block_fields]
         if text[b.start:b.end] == b.text:
-            del d["text"]
-        blocks.append(d)
+            row[at] = None
+        blocks.append(row)
+    page_fields = [f.name for f in dataclasses.fields(Page)]
     parsed = {
         "source": dict(document.source.__dict__),
-        "pages": [dict(p.__dict__) for p in document.pages],
-        "blocks": blocks,
+        "pages": {"fields": page_fields,
+                  "rows": [[p.__dict__[f] for f in page_fields] for p in document.pages]},
+        "blocks": {"fields": block_fields, "rows": blocks},
         "tables": [dict(t.__dict__) for t in document.tables],
         "outline": _section(document.outline),
         "header": {k: (dict(v.__dict__) if v is not None else None)
@@ -237,11 +244,19 @@ def _section(section) -> dict | None:
     return d
 
 
+def _rows(packed) -> list[dict]:
+    """Columns back to one dict per item (a plain list of dicts passes through)."""
+    if isinstance(packed, dict):
+        return [dict(zip(packed["fields"], row)) for row in packed["rows"]]
+    return list(packed)
+
+
 def unpack_document(text: str, parsed: dict) -> Document:
     data = dict(parsed)
     data["text"] = text
-    data["blocks"] = [b if "text" in b else {**b, "text": text[b["start"]:b["end"]]}
-                      for b in parsed["blocks"]]
+    data["pages"] = _rows(parsed["pages"])
+    data["blocks"] = [b if b.get("text") is not None else {**b, "text": text[b["start"]:b["end"]]}
+                      for b in _rows(parsed["blocks"])]
     return Document.from_dict(data)
 
 
@@ -335,7 +350,7 @@ def _insert_ignore(conn: Connection, dialect: str, table, rows: list[dict], key:
     conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Pending:
     """One document on its way into the store."""
 
@@ -392,7 +407,8 @@ class _Batch:
                 conn.execute(insert(table), rows)
         if sqlite and targets:
             fts.sqlite_index_targets(conn, [(r["id"], r["subject"], r["text"]) for r in targets])
-        stale = [p for p in self.pending if not (sqlite and p in new)]  # run_id not written yet
+        written = {id(p) for p in new} if sqlite else set()  # rows that carry their run id already
+        stale = [p for p in self.pending if id(p) not in written]
         if stale:
             conn.execute(update(T_DOC).where(T_DOC.c.id == bindparam("b_id"))
                          .values(run_id=bindparam("b_run"), extractor_version=bindparam("b_version")),

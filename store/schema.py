@@ -182,6 +182,19 @@ class Assignment(SQLModel, table=True):
     confidence: float = 1.0
 
 
+class AssignmentFunction(SQLModel, table=True):
+    """What an assignment makes its agency do: the functions of models/indicators.yaml its tasks
+    are about, each with the role and the first task saying so (JSON: {"inspection": ["lead", 0]}).
+    Set by store/indicators.py for the agency x function table; ``version`` names the taxonomy.
+    A narrow table of its own, so reading it does not drag the long task texts along."""
+
+    __tablename__ = "assignment_function"
+
+    assignment_id: int = Field(foreign_key="assignment.id", primary_key=True, ondelete="CASCADE")
+    functions: str = Field(sa_type=Text)
+    version: str = Field(max_length=16, index=True)
+
+
 class Deadline(SQLModel, table=True):
     __tablename__ = "deadline"
 
@@ -235,6 +248,6 @@ class IngestError(SQLModel, table=True):
 FACT_TABLES = ("target", "assignment", "deadline", "citation")
 
 __all__ = [
-    "Agency", "Assignment", "Citation", "Deadline", "Document", "DocumentText", "DocumentTopic",
+    "Agency", "Assignment", "AssignmentFunction", "Citation", "Deadline", "Document", "DocumentText", "DocumentTopic",
     "ExtractionRun", "IngestError", "LegalDocument", "Province", "Target", "FACT_TABLES",
 ]

@@ -229,3 +229,11 @@ def test_team_plans_gold_metadata_accuracy() -> None:
     if not (CORPORA / "gold" / "plans").is_dir():
         pytest.skip("no gold for the team's plans")
     assert _accuracy(CORPORA / "gold" / "plans", CORPORA / "plans") >= 0.95  # measured 1.0
+
+
+def test_signer_name_with_a_seal_run_on_after_it() -> None:
+    # OCR puts the seal's text on the name's line; the name still stops where the seal begins
+    base = HEADER.split("TM. ỦY BAN NHÂN DÂN")[0]
+    meta = meta_of(base + "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nCHỦ TỊCH\n- Các PCT UBND tỉnh;\n"
+                   "Trần Minh Đức Ủy ban nhân dân tỉnh Hà Giang)\n")
+    assert meta.signer.name == "Trần Minh Đức"

@@ -131,3 +131,19 @@ def test_postgres_fold_function_matches_python(tmp_path):
         for s in samples:
             assert conn.execute(text("SELECT kehoach_fold(:s)"), {"s": s}).scalar() == fold(s) == search_fold(s)
     store.close()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_optimize_gathers_statistics(dialect, tmp_path):
+    from store_fixtures import load_seeds
+
+    store = open_store(_url(dialect, tmp_path))
+    load_seeds(store)
+    store.optimize()
+    with store.read() as conn:
+        if dialect == "sqlite":
+            n = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'target'").scalar()
+        else:
+            n = conn.exec_driver_sql("SELECT count(*) FROM pg_stats WHERE tablename = 'target'").scalar()
+    assert n > 0
+    store.close()

@@ -580,6 +580,12 @@ _NAME_AT_EOL = re.compile(
     rf"(?P<name>(?<![^\W_]){_FIRST}(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){{1,4}})[ \t*.]*$", re.MULTILINE)
 _PARTIAL_AT_EOL = re.compile(
     r"(?P<tail>[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)[ \t*.]*$", re.MULTILINE)
+# A name opening a line, with a seal's or stamp's text run on after it by OCR
+# ("Nguyễn Tuấn Anh Ủy ban nhân dân tỉnh Lào Cai)"): the name stops before a capital that
+# starts a lowercase phrase.
+_NAME_AT_BOL = re.compile(
+    rf"^[ \t*]*(?P<name>{_FIRST}(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){{1,3}})(?=[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*[ \t]+[a-zà-ỹđ]|[ \t*.]*$)",
+    re.MULTILINE)
 _ANNEX = re.compile(r"(?m)^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ\s+biểu|BIỂU\s+MẪU|Biểu\s+\d)")
 
 
@@ -633,6 +639,11 @@ def _read_signer(doc: Document, body_end: int) -> tuple[_Found | None, _Found | 
             if fold(m.group("name").split()[0]) in _surnames():
                 name = _Found(m.group("name"), m.start("name"), m.end("name"))
                 break
+        if name is None:
+            for m in _NAME_AT_BOL.finditer(text, body_end, hi):
+                if fold(m.group("name").split()[0]) in _surnames():
+                    name = _Found(m.group("name"), m.start("name"), m.end("name"))
+                    break
         if name is None:
             for m in _PARTIAL_AT_EOL.finditer(text, body_end, hi):
                 known = _known_name(text, m.group("tail"))
