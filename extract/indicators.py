@@ -36,7 +36,7 @@ from .normalize import clean_text, collapse_ws, fold
 from .paths import MODELS
 
 OTHER = "other"
-MATCHER_VERSION = "1"
+MATCHER_VERSION = "2"
 MIN_SCORE = 0.55
 FUZZY_ALONE = 90.0  # token_sort_ratio of the subject to an example, for a match without keywords
 # Evidence weight of a keyword by where it was found.
@@ -249,14 +249,6 @@ def _topic_terms(compounds: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 
 # -- where the figure is -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Context:
-    subject: str
-    lead: str
-    clause: str
-    sentence: str
-
-
 def locate(sentence: str, quantity: str | None, subject: str | None = None) -> tuple[str, str]:
     """(lead, clause): the words leading to the figure and the clause holding it.
 
@@ -297,7 +289,8 @@ def _unit_fits(rule: Rule, unit: str) -> bool:
         return True
     if not unit:
         return "%" not in rule.units
-    return any(unit == u or unit.startswith(u + " ") or unit.startswith(u) and u != "%" for u in rule.units)
+    # whole words: "hộ" fits "hộ nghèo", not "hoạt động" (both fold to "ho...")
+    return any(unit == u or unit.startswith(u + " ") for u in rule.units)
 
 
 def _in_domain(ind: Indicator, doc_topics: frozenset[str], said: frozenset[str]) -> bool:

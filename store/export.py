@@ -133,8 +133,8 @@ def to_markdown(report: Report) -> str:
 
 # -- CSV -------------------------------------------------------------------------------------
 def _sources_header(lang: str) -> list[str]:
-    return [label(k, lang) for k in ("ref", "cell", "province", "document", "issued", "page", "sentence")] + \
-        ["verbatim", label("file", lang), "start", "end"]
+    return [label(k, lang) for k in ("ref", "cell", "province", "document", "issued", "page", "sentence",
+                                     "verbatim", "file", "start", "end")]
 
 
 def _source_row(s: Source) -> list:

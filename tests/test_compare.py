@@ -210,3 +210,22 @@ def test_parse_years():
     assert parse_years(None) is None
     with pytest.raises(ValueError):
         parse_years(["năm 2021"])
+
+
+def _texts(report):
+    return [(t.key, [(r.labels, [[e.text for e in c] for c in r.cells]) for r in t.rows]) for t in report.tables]
+
+
+def test_postgresql_builds_the_same_tables(seed_store, tmp_path):
+    from store_fixtures import load_seeds, make_store
+
+    pg_store = make_store("postgresql", tmp_path)  # skips when the server binaries are missing
+    try:
+        load_seeds(pg_store)
+        for sel in (Selection(), Selection(as_of=2025, years=[(2017, 2023)], lang="en")):
+            got, want = build_report(pg_store, sel), build_report(seed_store, sel)
+            assert _texts(got) == _texts(want)
+            assert [(s.document, s.page, s.sentence) for s in got.sources] == \
+                [(s.document, s.page, s.sentence) for s in want.sources]
+    finally:
+        pg_store.close()

@@ -227,3 +227,23 @@ def test_cli_compare_and_indicators(seed_store, tmp_path):
     got = runner.invoke(app, ["indicators", "--db", db, "--format", "json"])
     rows = json.loads(got.output)
     assert {r["id"]: r["targets"] for r in rows}[AWARENESS_ID] == 4 and rows[-1]["id"] == "other"
+
+
+def test_ingest_then_compare_end_to_end(tmp_path):
+    """The issue's check through the commands a user runs: kehoach ingest, then compare."""
+    from kehoach.extract.paths import CORPORA
+
+    db = str(tmp_path / "kehoach.db")
+    runner = CliRunner()
+    got = runner.invoke(app, ["ingest", str(CORPORA / "seeds"), "--db", db, "--workers", "0"])
+    assert got.exit_code == 0, got.output
+    out = tmp_path / "awareness.html"
+    got = runner.invoke(app, ["compare", "--db", db, "--indicator", AWARENESS_ID, "--format", "html", "--out", str(out)])
+    assert got.exit_code == 0, got.output
+    page = _Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    rows = page.sections[f"t-years-{AWARENESS_ID}"]
+    for (province, year), (figure, words, _) in AWARENESS.items():
+        cell = _html_cell(rows, province, str(year))
+        assert figure in cell["text"] and words in page.sources[cell["links"][0][1:]]
+    assert any(s.startswith("data:image/png;base64,") for s in page.images)

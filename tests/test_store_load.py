@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import pytest
 from sqlalchemy import func, select, text
@@ -254,3 +255,44 @@ def test_save_many_equals_one_by_one(tmp_path, store):
     if store.dialect == "sqlite":  # same database: same rows, ids included
         assert snapshot(store) == snapshot(other)
     other.close()
+
+
+def _write_copies(url: str, tag: str, n: int) -> None:
+    from kehoach.store.db import open_store
+
+    store = open_store(url)
+    for i in range(n):
+        doc, ext = seed_pairs()[i % 4]
+        doc.source.sha256 = hashlib.sha256(f"{tag}-{i}".encode()).hexdigest()
+        save_parsed_and_extracted(store, doc, ext, run_info(ext))
+    store.close()
+
+
+def test_two_writers_at_once_on_sqlite(tmp_path):
+    """Two processes loading into one SQLite file: every document once, ids and the search
+    index consistent (ids are chosen under SQLite's write lock)."""
+    import multiprocessing
+
+    seed_pairs()  # parsed and extracted before forking
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    make_store("sqlite", tmp_path).close()
+    ctx = multiprocessing.get_context("fork")
+    n_each = 30
+    procs = [ctx.Process(target=_write_copies, args=(url, tag, n_each)) for tag in "ab"]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    from kehoach.store.db import open_store
+
+    store = open_store(url)
+    n = counts(store)
+    each = sum(len(seed_pairs()[i % 4][1].targets) for i in range(n_each))
+    assert n["document"] == 2 * n_each and n["target"] == 2 * each
+    with store.read() as conn:
+        indexed = conn.exec_driver_sql("SELECT count(*) FROM target_fts").scalar()
+        orphans = conn.exec_driver_sql(
+            "SELECT count(*) FROM target_fts WHERE rowid NOT IN (SELECT id FROM target)").scalar()
+    assert indexed == n["target"] and orphans == 0
+    store.close()
