@@ -175,7 +175,10 @@ def eval_(
     failed: list[str] = []
     results = {}
     for folder in folders:
-        report, missing = evaluate(folder, fmt, out / folder.name if out else None)
+        with _progress() as progress:  # OCR'd sources take seconds a page on a first run
+            task = progress.add_task(f"scoring {folder.name}", total=None)
+            report, missing = evaluate(folder, fmt, out / folder.name if out else None,
+                                       on_doc=lambda doc: progress.update(task, description=f"extracting {doc}"))
         results[str(folder)] = report.to_dict()
         if not json_:
             console.print(score_table(report, f"{folder} ({fmt})"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from kehoach.doccache import cached_parse
 from kehoach.extract.evaluate import Report, load_gold, score
@@ -37,8 +38,8 @@ def source_for(doc: str, fmt: str, gold_dir: Path) -> Path | None:
     return None
 
 
-def predict(gold_dir: Path, fmt: str = "source", out: Path | None = None,
-            use_cache: bool = True) -> tuple[dict[str, dict], list[Missing], list[dict]]:
+def predict(gold_dir: Path, fmt: str = "source", out: Path | None = None, use_cache: bool = True,
+            on_doc: Callable[[str], None] | None = None) -> tuple[dict[str, dict], list[Missing], list[dict]]:
     """Predictions (gold shape, keyed by the gold's doc name) for every gold document."""
     from kehoach.extract.nlp.pipeline import extract
 
@@ -46,6 +47,8 @@ def predict(gold_dir: Path, fmt: str = "source", out: Path | None = None,
     preds: dict[str, dict] = {}
     missing: list[Missing] = []
     for gold in golds:
+        if on_doc is not None:
+            on_doc(gold["doc"])
         src = source_for(gold["doc"], fmt, gold_dir)
         if src is None:
             missing.append(Missing(gold["doc"], f"no {fmt} source"))
@@ -60,9 +63,9 @@ def predict(gold_dir: Path, fmt: str = "source", out: Path | None = None,
     return preds, missing, golds
 
 
-def evaluate(gold_dir: Path, fmt: str = "source", out: Path | None = None,
-             use_cache: bool = True) -> tuple[Report, list[Missing]]:
-    preds, missing, golds = predict(gold_dir, fmt, out, use_cache)
+def evaluate(gold_dir: Path, fmt: str = "source", out: Path | None = None, use_cache: bool = True,
+             on_doc: Callable[[str], None] | None = None) -> tuple[Report, list[Missing]]:
+    preds, missing, golds = predict(gold_dir, fmt, out, use_cache, on_doc)
     # a document whose source is missing in this format is not scored in this format
     present = [g for g in golds if g["doc"] in preds]
     return score(present, preds), missing

@@ -135,10 +135,14 @@ class ExtractionRun(SQLModel, table=True):
 
 class Target(SQLModel, table=True):
     __tablename__ = "target"
-    __table_args__ = (Index("ix_target_years", "year_from", "year_to"),)
+    __table_args__ = (
+        Index("ix_target_years", "year_from", "year_to"),
+        # by document, with the years in the index: "targets of these plans in year Y"
+        Index("ix_target_document_years", "document_id", "year_from", "year_to"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    document_id: int = Field(foreign_key="document.id", index=True)
+    document_id: int = Field(foreign_key="document.id")
     run_id: int = Field(foreign_key="extraction_run.id")
     value: float
     value_max: Optional[float] = None
