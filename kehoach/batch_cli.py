@@ -37,6 +37,8 @@ def run_ingest(paths: list[Path], db: str | None, workers: int | None, cluster: 
         hard = 2 * settings.timeout_s + HARD_TIMEOUT_GRACE_S
         with open_runner(workers, cluster, hard, warm_up) as runner:
             summary = ingest(store, paths, runner, settings=settings, reporter=RichReporter(console))
+        if summary.stored:
+            store.optimize()  # fresh statistics: PostgreSQL's planner picks bad plans without them
     finally:
         store.close()
     print_summary(console, summary, "stored")

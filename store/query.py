@@ -110,7 +110,10 @@ def _text_filter(store: Store, query: str, kind: str, narrowed: bool = False):
     if store.dialect == "postgresql":
         tsquery = "phraseto_tsquery('simple', :q)"
         if kind == "target":
-            return text(f"target.search @@ {tsquery}").bindparams(q=phrase)
+            # narrowed: test each candidate's own (small) vector; through the index a common
+            # phrase fetches tens of thousands of targets to keep a few hundred
+            vector = "coalesce(target.search, ''::tsvector)" if narrowed else "target.search"
+            return text(f"{vector} @@ {tsquery}").bindparams(q=phrase)
         if narrowed:  # a subplan per candidate document: the planner would scan them all
             return text(f"(SELECT search FROM document_text WHERE document_id = document.id) @@ {tsquery}") \
                 .bindparams(q=phrase)
