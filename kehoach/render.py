@@ -65,9 +65,20 @@ def facts_view(document: Document, found: Extraction) -> Text:
 
 
 def html_view(sdoc, found: Extraction) -> str:
-    """displaCy's span view of the document, every kind of fact in its own colour."""
+    """displaCy's entity view of the document text, every kind of fact in its own colour.
+
+    The text is shown exactly as stored (displaCy's span view would put a space between every
+    word). Where facts overlap (a target inside a deadline's sentence) the one that starts first
+    is shown; all of them are in the JSON."""
     from spacy import displacy
 
-    sdoc.spans["sc"] = [s for kind in KINDS for s in sdoc.spans.get(kind, [])]
-    options = {"colors": {k: c for k, c in zip(KINDS, ("#7fdbff", "#2ecc40", "#f012be", "#ffdc00"))}}
-    return displacy.render(sdoc, style="span", page=True, options=options)
+    spans = sorted(((f.provenance.start, f.provenance.end, kind) for kind in KINDS
+                    for f in getattr(found, kind)), key=lambda s: (s[0], -s[1]))
+    ents, end = [], -1
+    for start, stop, kind in spans:
+        if start >= end:
+            ents.append({"start": start, "end": stop, "label": kind})
+            end = stop
+    colors = dict(zip(KINDS, ("#7fdbff", "#2ecc40", "#f012be", "#ffdc00")))
+    return displacy.render({"text": sdoc.text, "ents": ents, "title": found.doc}, style="ent",
+                           manual=True, page=True, options={"colors": colors})
