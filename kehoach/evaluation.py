@@ -14,8 +14,9 @@ GOLD_SETS = {
     "seeds": CORPORA / "gold",
     "real": CORPORA / "gold" / "real",
     "plans": CORPORA / "gold" / "plans",  # written by the team, in other domains
+    "heldout": CORPORA / "gold" / "heldout",  # written by the team, never used for tuning
 }
-SOURCE_DIRS = [CORPORA / "seeds", CORPORA / "real", CORPORA / "plans"]
+SOURCE_DIRS = [CORPORA / "seeds", CORPORA / "real", CORPORA / "plans", CORPORA / "heldout"]
 # Other renderings of the same document: --format picks one.
 RENDERED = {"docx": ".docx", "pdf": ".pdf", "scan": ".scan.pdf"}
 
@@ -51,7 +52,8 @@ def predict(gold_dir: Path, fmt: str = "source", out: Path | None = None, use_ca
             on_doc(gold["doc"])
         src = source_for(gold["doc"], fmt, gold_dir)
         if src is None:
-            missing.append(Missing(gold["doc"], f"no {fmt} source"))
+            missing.append(Missing(gold["doc"], "source file not found" if fmt == "source"
+                                   else f"no {fmt} rendering in corpora/rendered/"))
             continue
         found = extract(cached_parse(src, use_cache=use_cache))
         found.doc = gold["doc"]  # a rendering is scored as the document it renders

@@ -9,9 +9,13 @@ Stored text keeps its diacritics; only the search index and the query are folded
   fold would cost more than the rest of a document's load). ``target_fts`` (rowid =
   target.id) keeps its small content; ``document_fts`` (rowid = document.id) is contentless, so
   a document's text is not stored twice.
-- PostgreSQL: generated ``search`` tsvector columns (GIN-indexed) over
-  ``to_tsvector('simple', kehoach_fold(...))``, an SQL function that does the same folding with
-  ``translate`` (no unaccent extension needed); the folded text itself is not stored.
+- PostgreSQL: ``search`` tsvector columns (GIN-indexed) written by the loader from
+  ``pg_tsvector``: the folded words and their positions, made here in Python (migration 0007).
+  The server's own parser (``to_tsvector``) cost more than the rest of a document's load, and
+  it splits words differently from the query side (it keeps "ld-tb" whole as well as its
+  parts, which shifts positions and breaks phrases). Vector and query (``pg_tsquery``) now
+  come from the same words, so they always agree. ``kehoach_fold`` (an SQL fold) remains for
+  ad-hoc SQL.
 
 Queries are phrases: the folded words of the query, in order.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 
 from kehoach.extract.normalize import fold
@@ -73,6 +78,39 @@ def fts5_phrase(query: str | None) -> str | None:
     """An FTS5 MATCH expression: the folded words of the query as one phrase (None if empty)."""
     words = query_words(query)
     return '"' + " ".join(words) + '"' if words else None
+
+
+def pg_tsquery(query: str | None) -> str | None:
+    """A tsquery literal (for ``CAST(:q AS tsquery)``): the folded words as one phrase."""
+    words = query_words(query)
+    return " <-> ".join(f"'{w}'" for w in words) if words else None
+
+
+# PostgreSQL's limits on a tsvector: positions above 16383 are stored as 16383, at most 256
+# positions per word, words at most 2047 bytes (to_tsvector applies the same ones).
+_PG_MAX_POS = 16383
+_PG_MAX_POSITIONS = 256
+_PG_MAX_WORD = 2047
+
+
+def pg_tsvector(text: str | None) -> str:
+    """A tsvector literal: every folded word of ``text`` with its positions ("'cai':3 'nghien':4").
+
+    Words are ``query_words``' words ([^\\W_]+ of the folded text), so "cai nghien" as a query
+    is exactly the phrase of positions here. Words hold no quote or backslash: no escaping."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for i, w in enumerate(_WORDS.findall(search_fold(text)), start=1):
+        positions[w].append(i)
+    out = []
+    for w, ps in positions.items():
+        if len(w) * 4 > _PG_MAX_WORD and len(w.encode()) > _PG_MAX_WORD:
+            continue
+        if len(ps) > _PG_MAX_POSITIONS:
+            ps = ps[:_PG_MAX_POSITIONS]
+        if ps[-1] > _PG_MAX_POS:  # clamp, and drop the duplicates clamping makes
+            ps = sorted({min(p, _PG_MAX_POS) for p in ps})
+        out.append(f"'{w}':{','.join(map(str, ps))}")
+    return " ".join(out)
 
 
 def pg_phrase(query: str | None) -> str | None:
@@ -153,5 +191,5 @@ def _exec_many(conn, sql: str, rows: list[tuple]) -> None:
         conn.executemany(sql, rows)
 
 
-__all__ = ["fts5_phrase", "fts5_text", "pg_phrase", "query_words", "search_fold", "target_body",
+__all__ = ["fts5_phrase", "fts5_text", "pg_phrase", "pg_tsquery", "pg_tsvector", "query_words", "search_fold", "target_body",
            "fold_pairs"]

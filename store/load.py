@@ -23,6 +23,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.exc import IntegrityError
 
 from kehoach.extract.citekey import citation_key, normalize_number
@@ -51,6 +54,17 @@ T_CITATION = Citation.__table__
 T_AGENCY = Agency.__table__
 T_LEGAL = LegalDocument.__table__
 T_ERROR = IngestError.__table__
+
+
+def _with_search(t):
+    """``t`` plus PostgreSQL's ``search`` tsvector column (migration 0007), which the models
+    leave out: the loader writes the vectors itself (``fts.pg_tsvector``)."""
+    return sa_table(t.name, *[sa_column(c.name, c.type) for c in t.columns],
+                    sa_column("search", TSVECTOR))
+
+
+PG_TARGET = _with_search(T_TARGET)
+PG_TEXT = _with_search(T_TEXT)
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_END = re.compile(r"[.;!?](?=\s)|\n")
@@ -401,10 +415,15 @@ class _Batch:
         if sqlite:
             for i, row in enumerate(targets, start=next_target):
                 row["id"] = i
-        for table, rows in ((T_TOPIC, topics), (T_TARGET, targets), (T_ASSIGN, assigns),
-                            (T_DEADLINE, deadlines), (T_CITATION, citations)):
+        target_table = T_TARGET
+        if self.store.dialect == "postgresql":
+            target_table = PG_TARGET
+            for row in targets:
+                row["search"] = fts.pg_tsvector(f"{row['subject'] or ''} {row['text']}")
+        for t, rows in ((T_TOPIC, topics), (target_table, targets), (T_ASSIGN, assigns),
+                        (T_DEADLINE, deadlines), (T_CITATION, citations)):
             if rows:
-                conn.execute(insert(table), rows)
+                conn.execute(insert(t), rows)
         if sqlite and targets:
             fts.sqlite_index_targets(conn, [(r["id"], r["subject"], r["text"]) for r in targets])
         written = {id(p) for p in new} if sqlite else set()  # rows that carry their run id already
@@ -455,7 +474,12 @@ class _Batch:
             text, parsed = pack_document(p.document)
             texts.append({"document_id": p.doc_id, "text": text, "parsed": parsed,
                           "parse_seconds": p.document.seconds or 0.0})
-        conn.execute(insert(T_TEXT), texts)
+        if self.store.dialect == "postgresql":
+            for row in texts:
+                row["search"] = fts.pg_tsvector(row["text"])
+            conn.execute(insert(PG_TEXT), texts)
+        else:
+            conn.execute(insert(T_TEXT), texts)
         if self.store.dialect == "sqlite":
             fts.sqlite_index_documents(conn, [(r["document_id"], r["text"]) for r in texts])
 

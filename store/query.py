@@ -104,21 +104,23 @@ def _text_filter(store: Store, query: str, kind: str, narrowed: bool = False):
         if narrowed:
             col = literal_column(f"+{col.table.name}.id")
         return col.in_(text(f"SELECT rowid FROM {table} WHERE {table} MATCH :q").bindparams(q=phrase))
-    phrase = fts.pg_phrase(query)
-    if phrase is None:
-        return None
     if store.dialect == "postgresql":
-        tsquery = "phraseto_tsquery('simple', :q)"
+        tsq = fts.pg_tsquery(query)
+        if tsq is None:
+            return None
+        tsquery = "CAST(:q AS tsquery)"  # the words as the loader indexed them (fts.pg_tsvector)
         if kind == "target":
             # narrowed: test each candidate's own (small) vector; through the index a common
             # phrase fetches tens of thousands of targets to keep a few hundred
             vector = "coalesce(target.search, ''::tsvector)" if narrowed else "target.search"
-            return text(f"{vector} @@ {tsquery}").bindparams(q=phrase)
+            return text(f"{vector} @@ {tsquery}").bindparams(q=tsq)
         if narrowed:  # a subplan per candidate document: the planner would scan them all
             return text(f"(SELECT search FROM document_text WHERE document_id = document.id) @@ {tsquery}") \
-                .bindparams(q=phrase)
+                .bindparams(q=tsq)
         return D.c.id.in_(text(f"SELECT document_id FROM document_text WHERE search @@ {tsquery}")
-                          .bindparams(q=phrase))
+                          .bindparams(q=tsq))
+    if fts.pg_phrase(query) is None:
+        return None
     # Any other database: a case-insensitive substring, without folding.
     col = T.c.text if kind == "target" else TXT.c.text
     return col.ilike(f"%{query}%") if kind == "target" else \

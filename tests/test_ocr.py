@@ -247,3 +247,36 @@ def test_low_confidence_digits_in_a_header_field_are_not_trusted():
     assert line == "Quảng Ngãi, ngày tháng 3 năm 2018" and [f.kind for f in flags] == ["unreadable_field"]
     line, flags = check_handwritten_fields("Số: 4/QĐ-UBND", page=1, unsure={"4"})
     assert line == "Số: /QĐ-UBND" and [f.kind for f in flags] == ["handwritten_number"]
+
+
+# --- ruled tables on scanned pages -----------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _ocr_blocks(name: str, number: int):
+    page = dict(ocr_pages([(number, _render(RENDERED / f"{name}.scan.pdf", number), 300)], DEFAULT))[number]
+    return page_blocks(page, number)[0]
+
+
+@needs_tesseract
+def test_scanned_annex_table_is_rebuilt_into_cells():
+    blocks = _ocr_blocks("001_8da94503c03abd19", 8)  # "PHỤ BIỂU SỐ 01", a ruled table
+    tables = [b for b in blocks if b.kind == "table"]
+    assert len(tables) == 1
+    rows = tables[0].rows
+    assert rows[0][:2] == ["TT", "Địa phương"]
+    # the wrapped label "Thành phố Hạ / Long" is one cell; the note column may carry OCR noise
+    assert ["1", "Thành phố Hạ Long", "225", "170", "55"] == rows[1][:5]
+    assert "Methadone" in rows[1][5]
+    assert ["11", "Huyện Bình Liêu", "1", "-", "1"] == rows[11][:5]
+    assert len({len(row) for row in rows}) == 1 and len(rows[0]) >= 5
+    # the cells are not also read out as lines; the title above the table still is
+    text = _text(blocks)
+    assert "PHỤ BIỂU SỐ 01" in text and "Huyện Bình Liêu" not in text
+    assert blocks.index(tables[0]) > next(i for i, b in enumerate(blocks) if "PHỤ BIỂU" in b.text)
+
+
+@needs_tesseract
+def test_text_page_with_header_block_yields_no_table():
+    blocks = _ocr_blocks("001_8da94503c03abd19", 1)  # two-column header block, paragraphs
+    assert not [b for b in blocks if b.kind == "table"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _text(blocks)

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -27,6 +27,7 @@ from ..normalize import clean_text
 from ..settings import ParseSettings
 from . import guard
 from .ocr_fix import check_handwritten_fields, fix_ocr_line
+from .ocr_table import Box, OcrTable, find_tables
 from .quality import (
     PlacedLine,
     drop_page_numbers,
@@ -61,6 +62,7 @@ class OcrPage:
     skew: float = 0.0  # small rotation applied before OCR (degrees)
     error: str | None = None
     words: int = 0
+    tables: list[OcrTable] = field(default_factory=list)  # ruled tables; their words are not in ``lines``
 
 
 @dataclass
@@ -275,8 +277,28 @@ def _read(gray: Image.Image, settings: ParseSettings, timeout: float) -> OcrPage
         gray, ["-l", settings.ocr_lang, "--psm", str(settings.ocr_psm), "--dpi", "300", "tsv"], timeout,
     )
     groups, confidence = parse_tsv(tsv)
-    return OcrPage(_placed_lines(groups), gray.width, gray.height, confidence,
-                   words=sum(len(g) for g in groups.values()))
+    count = sum(len(g) for g in groups.values())
+    tables = _tables(gray, groups)
+    if tables:
+        groups = {key: kept for key, words in groups.items()
+                  if (kept := [w for w in words if not any(t.holds(_box(w)) for t in tables)])}
+    return OcrPage(_placed_lines(groups), gray.width, gray.height, confidence, words=count, tables=tables)
+
+
+def _box(word: _Word) -> Box:
+    return Box(word.text, word.left, word.top, word.width, word.height)
+
+
+def _tables(gray: Image.Image, groups: dict[tuple[int, int, int], list[_Word]]) -> list[OcrTable]:
+    """Ruled tables of the page (``ocr_table``); a page whose rules cannot be read keeps its lines."""
+    words = [_box(w) for line in groups.values() for w in line]
+    heights = sorted(w.height for w in words if any(c.isalnum() for c in w.text))
+    if not heights:
+        return []
+    try:
+        return find_tables(np.asarray(gray), words, heights[len(heights) // 2])
+    except (ValueError, IndexError, MemoryError):
+        return []
 
 
 def ocr_page(image: Image.Image, settings: ParseSettings, dpi: float | None = None,
@@ -341,7 +363,10 @@ def page_blocks(page: OcrPage, number: int) -> tuple[list[RawBlock], list[Flag]]
     lines = drop_page_numbers(page.lines, page.height)
     mark_centered(lines, page.width)
     blocks = []
+    tables = sorted(page.tables, key=lambda t: t.top)
     for index, (line, gap) in enumerate(zip(lines, paragraph_gaps(lines))):
+        while tables and line.top > tables[0].top:  # a table goes where its top is on the page
+            blocks.append(_table_block(tables.pop(0), number))
         text = fix_ocr_line(clean_text(line.text)).strip()
         if index < HEADER_LINES:
             unsure = {fix_ocr_line(clean_text(word)) for word in line.unsure}
@@ -351,9 +376,15 @@ def page_blocks(page: OcrPage, number: int) -> tuple[list[RawBlock], list[Flag]]
             if gap:
                 blocks.append(RawBlock(kind="line", text="", page=number))  # a blank line
             blocks.append(RawBlock(kind="line", text=text, page=number, centered=line.centered))
+    blocks.extend(_table_block(table, number) for table in tables)
     if page.confidence is not None and page.confidence < LOW_CONFIDENCE:
         flags.append(Flag("low_ocr_confidence", f"mean word confidence {page.confidence:.0f}", number))
     return blocks, flags
+
+
+def _table_block(table: OcrTable, number: int) -> RawBlock:
+    rows = [[fix_ocr_line(clean_text(cell)).strip() for cell in row] for row in table.rows]
+    return RawBlock(kind="table", page=number, rows=rows)
 
 
 # --- image files -------------------------------------------------------------------------------
