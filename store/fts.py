@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
+from itertools import chain, repeat
 
 from kehoach.extract.normalize import fold
 
@@ -98,23 +99,33 @@ def pg_tsvector(text: str | None) -> str:
 
     Words are ``query_words``' words ([^\\W_]+ of the folded text), so "cai nghien" as a query
     is exactly the phrase of positions here. Words hold no quote or backslash: no escaping."""
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    for i, w in enumerate(_WORDS.findall(search_fold(text)), start=1):
-        positions[w].append(i)
-    out = []
-    for w, ps in positions.items():
-        if len(w) * 4 > _PG_MAX_WORD and len(w.encode()) > _PG_MAX_WORD:
-            continue
-        if len(ps) > _PG_MAX_POSITIONS:
-            ps = ps[:_PG_MAX_POSITIONS]
-        if ps[-1] > _PG_MAX_POS:  # clamp, and drop the duplicates clamping makes
-            ps = sorted({min(p, _PG_MAX_POS) for p in ps})
-        out.append(f"'{w}':{','.join(map(str, ps))}")
-    return " ".join(out)
+    words = _WORDS.findall(search_fold(text))
+    # positions as ready strings: the per-word loop is most of this function's time
+    numbers = _pg_positions()[1:] if len(words) <= _PG_MAX_POS else \
+        chain(_pg_positions()[1:], repeat(str(_PG_MAX_POS)))
+    positions: defaultdict[str, list[str]] = defaultdict(list)
+    for w, p in zip(words, numbers):
+        positions[w].append(p)
+    return " ".join([f"'{w}':{','.join(_distinct(ps[:_PG_MAX_POSITIONS]))}"
+                     for w, ps in positions.items() if len(w) * 4 <= _PG_MAX_WORD
+                     or len(w.encode()) <= _PG_MAX_WORD])
+
+
+@lru_cache(maxsize=1)
+def _pg_positions() -> tuple[str, ...]:
+    return tuple(map(str, range(_PG_MAX_POS + 1)))
+
+
+def _distinct(ps: list[str]) -> list[str]:
+    """Positions clamped to the last one repeat it: keep one."""
+    if len(ps) > 1 and ps[-1] == ps[-2]:
+        return [p for i, p in enumerate(ps) if i == 0 or p != ps[i - 1]]
+    return ps
 
 
 def pg_phrase(query: str | None) -> str | None:
-    """The text for ``phraseto_tsquery('simple', ...)`` (None if the query has no words)."""
+    """The query's folded words, space-separated (None if it has none); PostgreSQL uses
+    ``pg_tsquery`` instead."""
     words = query_words(query)
     return " ".join(words) if words else None
 

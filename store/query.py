@@ -165,8 +165,55 @@ def targets(store: Store, province: str | None = None, year: int | None = None,
         if clause is None:
             return []
         conds.append(clause)
-    q = q.where(*conds).order_by(literal_column("province"), D.c.issued_date, D.c.id, T.c.char_start)
-    return _run(store, q, limit)
+    if limit:  # the database sorts and stops early
+        q = q.where(*conds).order_by(literal_column("province"), D.c.issued_date, D.c.id, T.c.char_start)
+        return _run(store, q, limit)
+    return _targets_by_document(store, conds)
+
+
+_MAX_IDS = 30_000  # ids per IN list: under every database's parameter limit
+_TARGET_COLUMNS = (T.c.page, T.c.value, T.c.value_max, T.c.comparator, T.c.unit, T.c.subject,
+                   T.c.area, T.c.period, T.c.text.label("sentence"), T.c.verbatim, T.c.char_start,
+                   T.c.char_end, T.c.confidence)
+
+
+def _targets_by_document(store: Store, conds: list) -> list[dict[str, Any]]:
+    """``targets`` without a limit, in the same order, in two queries: the targets' own columns,
+    then the columns of their (far fewer) documents, joined and sorted here.
+
+    A query can return tens of thousands of targets; repeating five document columns on each
+    row and sorting the wide rows in the database cost a third of the time (SQLite)."""
+    q = (select(T.c.document_id, T.c.id, *_TARGET_COLUMNS)
+         .select_from(T.join(D, T.c.document_id == D.c.id)).where(*conds))
+    with store.read() as conn:
+        found = conn.execute(q).all()
+        doc_ids = list({r[0] for r in found})
+        documents: dict[int, Any] = {}  # in the query's order: the database's collation and NULLs
+        chunks = [doc_ids[i:i + _MAX_IDS] for i in range(0, len(doc_ids), _MAX_IDS)]
+        for chunk in chunks:
+            dq = (select(D.c.id, _doc_label(), _PROVINCE, D.c.issued_date, D.c.name)
+                  .select_from(D.outerjoin(P, D.c.province_id == P.c.id)).where(D.c.id.in_(chunk))
+                  .order_by(literal_column("province"), D.c.issued_date, D.c.id))
+            documents.update((r[0], r) for r in conn.execute(dq))
+    order = list(documents)
+    if len(chunks) > 1:  # rare: merge the chunks' orders (NULLs first, as SQLite sorts)
+        order.sort(key=lambda d: _document_order(documents[d]))
+    rank = {d: k for k, d in enumerate(order)}
+    found.sort(key=lambda r: (rank[r[0]], r[12]))
+    names = [c.name for c in _TARGET_COLUMNS]
+    out = []
+    for r in found:
+        d = documents[r[0]]
+        row = {"document": d[1], "province": d[2], "issued": d[3]}
+        row.update(zip(names, r[2:]))
+        row["file"], row["document_id"], row["target_id"] = d[4], r[0], r[1]
+        out.append(row)
+    return out
+
+
+def _document_order(d) -> tuple:
+    """ORDER BY province, issued, id with NULLs first, as SQLite sorts them."""
+    return (d[2] is not None, d[2] or "", d[3] is not None, d[3] or "", d[0])
 
 
 def docs(store: Store, province: str | None = None, year: int | None = None,

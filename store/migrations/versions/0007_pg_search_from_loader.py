@@ -30,19 +30,22 @@ def upgrade() -> None:
     for table in ("target", "document_text"):
         op.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search")  # its index goes too
         op.execute(f"ALTER TABLE {table} ADD COLUMN search tsvector")
-    _fill(bind, "SELECT id, coalesce(subject, '') || ' ' || text FROM target ORDER BY id",
+    _fill(bind, "SELECT id, coalesce(subject, '') || ' ' || text FROM target WHERE id > :last "
+                "ORDER BY id LIMIT :n",
           "UPDATE target SET search = CAST(:v AS tsvector) WHERE id = :k")
-    _fill(bind, "SELECT document_id, text FROM document_text ORDER BY document_id",
+    _fill(bind, "SELECT document_id, text FROM document_text WHERE document_id > :last "
+                "ORDER BY document_id LIMIT :n",
           "UPDATE document_text SET search = CAST(:v AS tsvector) WHERE document_id = :k")
     op.execute("CREATE INDEX ix_target_search ON target USING gin (search)")
     op.execute("CREATE INDEX ix_document_text_search ON document_text USING gin (search)")
 
 
 def _fill(bind, select_sql: str, update_sql: str) -> None:
-    rows = bind.execute(sa.text(select_sql)).all()
-    for i in range(0, len(rows), _BATCH):
-        bind.execute(sa.text(update_sql),
-                     [{"k": k, "v": fts.pg_tsvector(t)} for k, t in rows[i:i + _BATCH]])
+    """Vectors for the rows already stored, a page at a time (documents' texts are large)."""
+    last = 0
+    while rows := bind.execute(sa.text(select_sql), {"last": last, "n": _BATCH}).all():
+        bind.execute(sa.text(update_sql), [{"k": k, "v": fts.pg_tsvector(t)} for k, t in rows])
+        last = rows[-1][0]
 
 
 def downgrade() -> None:
