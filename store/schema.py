@@ -133,7 +133,18 @@ class ExtractionRun(SQLModel, table=True):
     timings: dict = Field(default_factory=dict, sa_type=JSON)
 
 
-class Target(SQLModel, table=True):
+class Provenanced(SQLModel):
+    """Where a stored fact was read: page, offsets into the document's stored text, the verbatim
+    span, and the extractor's confidence. Every fact table has these columns."""
+
+    page: int
+    char_start: int
+    char_end: int
+    verbatim: str = Field(sa_type=Text)
+    confidence: float = 1.0
+
+
+class Target(Provenanced, table=True):
     __tablename__ = "target"
     __table_args__ = (
         Index("ix_target_years", "year_from", "year_to"),
@@ -154,11 +165,6 @@ class Target(SQLModel, table=True):
     text: str = Field(sa_type=Text)  # the sentence or bullet
     year_from: Optional[int] = None  # years the target applies to (period, else the plan's)
     year_to: Optional[int] = None
-    page: int
-    char_start: int
-    char_end: int
-    verbatim: str = Field(sa_type=Text)
-    confidence: float = 1.0
     # The indicator it measures (models/indicators.yaml; "other" when none fits), set by
     # store/indicators.py; indicator_version names the taxonomy that matched it (NULL: not yet).
     indicator_id: Optional[str] = Field(default=None, index=True)
@@ -166,7 +172,7 @@ class Target(SQLModel, table=True):
     indicator_version: Optional[str] = Field(default=None, max_length=16, index=True)
 
 
-class Assignment(SQLModel, table=True):
+class Assignment(Provenanced, table=True):
     __tablename__ = "assignment"
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -179,11 +185,6 @@ class Assignment(SQLModel, table=True):
     aliases_in_text: list = Field(default_factory=list, sa_type=JSON)
     mention: str = Field(sa_type=Text)
     sentence: str = Field(sa_type=Text)
-    page: int
-    char_start: int
-    char_end: int
-    verbatim: str = Field(sa_type=Text)
-    confidence: float = 1.0
 
 
 class AssignmentFunction(SQLModel, table=True):
@@ -199,7 +200,7 @@ class AssignmentFunction(SQLModel, table=True):
     version: str = Field(max_length=16, index=True)
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(Provenanced, table=True):
     __tablename__ = "deadline"
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -212,14 +213,9 @@ class Deadline(SQLModel, table=True):
     agency: Optional[str] = Field(default=None)  # as extracted
     agency_id: Optional[int] = Field(default=None, foreign_key="agency.id", index=True)
     text: str = Field(sa_type=Text)
-    page: int
-    char_start: int
-    char_end: int
-    verbatim: str = Field(sa_type=Text)
-    confidence: float = 1.0
 
 
-class Citation(SQLModel, table=True):
+class Citation(Provenanced, table=True):
     __tablename__ = "citation"
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -230,11 +226,6 @@ class Citation(SQLModel, table=True):
     cited_document_id: Optional[int] = Field(default=None, foreign_key="document.id", index=True)
     mention: str = Field(sa_type=Text)
     sentence: str = Field(sa_type=Text)
-    page: int
-    char_start: int
-    char_end: int
-    verbatim: str = Field(sa_type=Text)
-    confidence: float = 1.0
 
 
 class IngestError(SQLModel, table=True):
